@@ -1,0 +1,16 @@
+//! Why a room refused a request.
+
+use thiserror::Error;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
+pub enum RoomError {
+    #[error("not a member of this room")]
+    NotInRoom,
+    #[error("already a member of this room")]
+    AlreadyInRoom,
+    #[error("the target is not a member of this room")]
+    UnknownTarget,
+    /// The room's actor is gone (the node is shutting down).
+    #[error("the room is unavailable")]
+    Unavailable,
+}

@@ -1,0 +1,114 @@
+//! The API a dialect's session uses: [`Hub::join`] a room, then leave or signal through the
+//! [`RoomHandle`] it returns. Calls are queued at once, in order, and answered through the
+//! returned futures, so a session may pipeline them.
+
+use std::future::Future;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+use actix::prelude::*;
+
+use crate::bridge::Bridge;
+use crate::registry::{JoinRoom, Registry};
+use crate::room::Room;
+use crate::room::messages::{Leave, Signal};
+use crate::{Deliver, LeaveReason, NodeId, Payload, PeerId, PeerInfo, RoomError, RoomId};
+
+/// A node's rooms. Cheap to clone: one per session is fine.
+#[derive(Clone)]
+pub struct Hub {
+    registry: Addr<Registry>,
+    bridge: Arc<dyn Bridge>,
+    room_count: Arc<AtomicUsize>,
+}
+
+/// The answer to a join.
+pub struct Joined {
+    pub room: RoomHandle,
+    /// Members present before the join, on every node.
+    pub peers: Vec<PeerInfo>,
+}
+
+/// A joined room.
+#[derive(Clone)]
+pub struct RoomHandle {
+    id: RoomId,
+    addr: Addr<Room>,
+}
+
+impl Hub {
+    /// Starts the registry in the current actix system, with rooms spread over `room_threads`
+    /// new threads (0: rooms run on the current thread).
+    pub fn start(bridge: Arc<dyn Bridge>, room_threads: usize) -> Self {
+        let arbiters = (0..room_threads).map(|_| Arbiter::new().handle()).collect();
+        let room_count = Arc::new(AtomicUsize::new(0));
+        let registry = Registry::new(bridge.clone(), arbiters, room_count.clone()).start();
+        Self {
+            registry,
+            bridge,
+            room_count,
+        }
+    }
+
+    pub fn node(&self) -> &NodeId {
+        self.bridge.node()
+    }
+
+    /// Rooms with members on this node.
+    pub fn room_count(&self) -> usize {
+        self.room_count.load(Ordering::Relaxed)
+    }
+
+    /// Joins `peer` to `room`; the room pushes its events to `inbox` until the peer leaves.
+    pub fn join(
+        &self,
+        room: RoomId,
+        peer: PeerInfo,
+        inbox: Recipient<Deliver>,
+    ) -> impl Future<Output = Result<Joined, RoomError>> + 'static {
+        let answer = self.registry.send(JoinRoom { room, peer, inbox });
+        async move { answer.await.map_err(|_| RoomError::Unavailable)? }
+    }
+}
+
+impl RoomHandle {
+    pub(crate) fn new(id: RoomId, addr: Addr<Room>) -> Self {
+        Self { id, addr }
+    }
+
+    pub fn id(&self) -> &RoomId {
+        &self.id
+    }
+
+    pub fn leave(
+        &self,
+        peer: PeerId,
+        reason: LeaveReason,
+    ) -> impl Future<Output = Result<(), RoomError>> + 'static {
+        let answer = self.addr.send(Leave { peer, reason });
+        async move { answer.await.map_err(|_| RoomError::Unavailable)? }
+    }
+
+    /// Leaves without waiting for the answer: for sessions that are going away.
+    pub fn leave_now(&self, peer: PeerId, reason: LeaveReason) {
+        self.addr.do_send(Leave { peer, reason });
+    }
+
+    /// Sends `payload` to `to`, or to every other member when `to` is `None`.
+    pub fn signal(
+        &self,
+        from: PeerId,
+        to: Option<PeerId>,
+        payload: Payload,
+        received_at: Instant,
+    ) -> impl Future<Output = Result<(), RoomError>> + 'static {
+        let answer = self.addr.send(Signal {
+            from,
+            to,
+            payload,
+            received_at,
+        });
+        async move { answer.await.map_err(|_| RoomError::Unavailable)? }
+    }
+}

@@ -1,0 +1,286 @@
+//! One actor per room and node: it holds the members (local ones with their inbox, remote
+//! ones with their node), answers joins, leaves and signals from local sessions, and applies
+//! what other nodes say through the bridge.
+//!
+//! A room lives while it has local members. When the last one leaves it tells the registry,
+//! which stops it unless a join arrived in between (see `registry.rs`).
+
+pub(crate) mod messages;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Instant;
+
+use actix::prelude::*;
+
+use crate::bridge::{Bridge, ClusterEvent, FromCluster};
+use crate::{Deliver, Event, PeerId, PeerInfo, RoomError, RoomId};
+use messages::{Join, Leave, RoomIdle, Signal, StopIfIdle};
+
+struct Member {
+    info: PeerInfo,
+    /// `Some` for members whose session is on this node.
+    inbox: Option<Recipient<Deliver>>,
+}
+
+pub(crate) struct Room {
+    id: RoomId,
+    bridge: Arc<dyn Bridge>,
+    idle_to: Recipient<RoomIdle>,
+    members: HashMap<PeerId, Member>,
+    local_members: usize,
+}
+
+impl Room {
+    pub(crate) fn new(id: RoomId, bridge: Arc<dyn Bridge>, idle_to: Recipient<RoomIdle>) -> Self {
+        Self {
+            id,
+            bridge,
+            idle_to,
+            members: HashMap::new(),
+            local_members: 0,
+        }
+    }
+
+    /// Delivers an event to every local member but `except`.
+    fn tell_locals(&self, except: &PeerId, event: &Event) {
+        for (id, member) in &self.members {
+            if let (Some(inbox), true) = (&member.inbox, id != except) {
+                inbox.do_send(Deliver(event.clone()));
+            }
+        }
+    }
+
+    fn publish(&self, event: ClusterEvent) -> Result<(), RoomError> {
+        self.bridge.publish(event).map_err(|err| {
+            log::warn!("room {}: {err}", self.id);
+            RoomError::Unavailable
+        })
+    }
+
+    fn add_remote(&mut self, peer: PeerInfo) -> bool {
+        if peer.node == *self.bridge.node() || self.members.contains_key(&peer.id) {
+            return false;
+        }
+        self.members.insert(
+            peer.id.clone(),
+            Member {
+                info: peer,
+                inbox: None,
+            },
+        );
+        true
+    }
+
+    fn on_cluster_event(&mut self, event: ClusterEvent) {
+        match event {
+            ClusterEvent::PeerJoined { room, peer } => {
+                if self.add_remote(peer.clone()) {
+                    let id = peer.id.clone();
+                    self.tell_locals(&id, &Event::PeerJoined { room, peer });
+                }
+            }
+            ClusterEvent::PeerLeft { room, peer, reason } => {
+                let remote = self.members.get(&peer).is_some_and(|m| m.inbox.is_none());
+                if remote {
+                    self.members.remove(&peer);
+                    self.tell_locals(
+                        &peer,
+                        &Event::PeerLeft {
+                            room,
+                            peer: peer.clone(),
+                            reason,
+                        },
+                    );
+                }
+            }
+            ClusterEvent::Signal {
+                room,
+                from,
+                to,
+                payload,
+            } => {
+                let event = Event::Signal {
+                    room,
+                    from: from.clone(),
+                    payload,
+                    received_at: Instant::now(),
+                };
+                match to {
+                    Some((target, _)) => {
+                        if let Some(inbox) =
+                            self.members.get(&target).and_then(|m| m.inbox.as_ref())
+                        {
+                            inbox.do_send(Deliver(event));
+                        }
+                    }
+                    None => self.tell_locals(&from, &event),
+                }
+            }
+        }
+    }
+}
+
+impl Actor for Room {
+    type Context = Context<Self>;
+
+    fn started(&mut self, ctx: &mut Self::Context) {
+        metrics::gauge!("switchboard_rooms").increment(1.0);
+        // Hold every message until the members on other nodes are known, so the first join's
+        // answer lists them.
+        let watch = self.bridge.watch_room(&self.id, ctx.address().recipient());
+        ctx.wait(watch.into_actor(self).map(|result, room, _| match result {
+            Ok(peers) => {
+                for peer in peers {
+                    room.add_remote(peer);
+                }
+            }
+            Err(err) => log::warn!("room {}: members on other nodes unknown: {err}", room.id),
+        }));
+    }
+
+    fn stopped(&mut self, _: &mut Self::Context) {
+        metrics::gauge!("switchboard_rooms").decrement(1.0);
+    }
+}
+
+impl Handler<Join> for Room {
+    type Result = Result<Vec<PeerInfo>, RoomError>;
+
+    fn handle(&mut self, Join { peer, inbox }: Join, _: &mut Self::Context) -> Self::Result {
+        if self.members.contains_key(&peer.id) {
+            return Err(RoomError::AlreadyInRoom);
+        }
+        let present = self.members.values().map(|m| m.info.clone()).collect();
+        let id = peer.id.clone();
+        self.tell_locals(
+            &id,
+            &Event::PeerJoined {
+                room: self.id.clone(),
+                peer: peer.clone(),
+            },
+        );
+        // A bridge that is down only costs the other nodes this join: the local room works.
+        let _ = self.publish(ClusterEvent::PeerJoined {
+            room: self.id.clone(),
+            peer: peer.clone(),
+        });
+        self.members.insert(
+            id,
+            Member {
+                info: peer,
+                inbox: Some(inbox),
+            },
+        );
+        self.local_members += 1;
+        Ok(present)
+    }
+}
+
+impl Handler<Leave> for Room {
+    type Result = Result<(), RoomError>;
+
+    fn handle(&mut self, Leave { peer, reason }: Leave, ctx: &mut Self::Context) -> Self::Result {
+        match self.members.get(&peer) {
+            Some(member) if member.inbox.is_some() => {}
+            _ => return Err(RoomError::NotInRoom),
+        }
+        self.members.remove(&peer);
+        self.local_members -= 1;
+        let room = self.id.clone();
+        self.tell_locals(
+            &peer,
+            &Event::PeerLeft {
+                room: room.clone(),
+                peer: peer.clone(),
+                reason,
+            },
+        );
+        let _ = self.publish(ClusterEvent::PeerLeft {
+            room: room.clone(),
+            peer,
+            reason,
+        });
+        if self.local_members == 0 {
+            self.idle_to.do_send(RoomIdle {
+                room,
+                addr: ctx.address(),
+            });
+        }
+        Ok(())
+    }
+}
+
+impl Handler<Signal> for Room {
+    type Result = Result<(), RoomError>;
+
+    fn handle(&mut self, signal: Signal, _: &mut Self::Context) -> Self::Result {
+        let Signal {
+            from,
+            to,
+            payload,
+            received_at,
+        } = signal;
+        if !self.members.get(&from).is_some_and(|m| m.inbox.is_some()) {
+            return Err(RoomError::NotInRoom);
+        }
+        let event = Event::Signal {
+            room: self.id.clone(),
+            from: from.clone(),
+            payload: payload.clone(),
+            received_at,
+        };
+        match to {
+            Some(target) => {
+                let member = self.members.get(&target).ok_or(RoomError::UnknownTarget)?;
+                match &member.inbox {
+                    Some(inbox) => {
+                        inbox.do_send(Deliver(event));
+                        Ok(())
+                    }
+                    None => self.publish(ClusterEvent::Signal {
+                        room: self.id.clone(),
+                        from,
+                        to: Some((target, member.info.node.clone())),
+                        payload,
+                    }),
+                }
+            }
+            None => {
+                self.tell_locals(&from, &event);
+                if self.members.len() > self.local_members {
+                    self.publish(ClusterEvent::Signal {
+                        room: self.id.clone(),
+                        from,
+                        to: None,
+                        payload,
+                    })?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl Handler<FromCluster> for Room {
+    type Result = ();
+
+    fn handle(&mut self, FromCluster(event): FromCluster, _: &mut Self::Context) {
+        self.on_cluster_event(event);
+    }
+}
+
+impl Handler<StopIfIdle> for Room {
+    type Result = bool;
+
+    fn handle(&mut self, _: StopIfIdle, ctx: &mut Self::Context) -> bool {
+        if self.local_members > 0 {
+            return false;
+        }
+        // Unwatch here, not in `stopped`: the registry may start this room's successor as
+        // soon as it has this answer, and its watch must not be undone by ours.
+        self.bridge.unwatch_room(&self.id);
+        ctx.stop();
+        true
+    }
+}

@@ -1,0 +1,37 @@
+//! The `conference` dialect's endpoint: `GET /conference` upgrades to a WebSocket served by a
+//! [`ConferenceSession`] actor. The wire format lives in `switchboard_protocol::conference`.
+
+mod commands;
+mod session;
+
+use actix::{Actor, AsyncContext};
+use actix_web::{HttpRequest, HttpResponse, web};
+
+use crate::state::AppState;
+use session::ConferenceSession;
+
+/// The dialect's name in metrics labels and the core's room space.
+pub const DIALECT: &str = "conference";
+
+pub async fn upgrade(
+    req: HttpRequest,
+    body: web::Payload,
+    state: web::Data<AppState>,
+) -> actix_web::Result<HttpResponse> {
+    if state.is_draining() {
+        return Ok(HttpResponse::ServiceUnavailable().json(
+            serde_json::json!({"code": "draining", "message": "this node is shutting down"}),
+        ));
+    }
+    let (response, socket, stream) = actix_ws::handle(&req, body)?;
+    let limit = state.sockets.max_frame_size;
+    let stream = stream
+        .max_frame_size(limit)
+        .aggregate_continuations()
+        .max_continuation_size(limit);
+    ConferenceSession::create(|ctx| {
+        ctx.add_stream(stream);
+        ConferenceSession::new(&state, socket)
+    });
+    Ok(response)
+}

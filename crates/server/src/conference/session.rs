@@ -1,0 +1,258 @@
+//! One actor per `conference` connection. It owns the socket (through an [`Outbox`]), the
+//! client's server-made id and the rooms it joined; it turns frames into core calls and core
+//! events into frames.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
+
+use actix::prelude::*;
+use actix_ws::{AggregatedMessage, ProtocolError as WsError, Session};
+use switchboard_core::{Deliver, Event, Hub, LeaveReason, PeerId, RoomHandle};
+use switchboard_protocol::conference::{self as wire, ErrorCode, ProtocolError, ServerMessage};
+
+use super::DIALECT;
+use crate::config::SocketSettings;
+use crate::metrics::{
+    CONNECTIONS, CONNECTIONS_OPENED, ERRORS, MESSAGES_IN, MESSAGES_OUT, RELAY_LATENCY,
+    SLOW_CONSUMERS,
+};
+use crate::state::AppState;
+use crate::ws::{CloseCode, Connections, Liveness, Outbox, Shutdown};
+
+pub struct ConferenceSession {
+    pub(super) id: PeerId,
+    pub(super) hub: Hub,
+    /// Joined rooms, by the name the client uses.
+    pub(super) rooms: HashMap<Arc<str>, RoomHandle>,
+    /// Messages of the current frame not handled yet: a frame's messages run in order, and
+    /// a join must finish before the next message is read.
+    pub(super) backlog: VecDeque<Result<wire::Request, ProtocolError>>,
+    pub(super) busy: bool,
+    outbox: Option<Outbox>,
+    liveness: Liveness,
+    settings: SocketSettings,
+    connections: Arc<Connections>,
+    connection_key: Option<u64>,
+}
+
+impl ConferenceSession {
+    pub fn new(state: &AppState, socket: Session) -> Self {
+        Self {
+            id: PeerId::new(uuid::Uuid::new_v4().to_string()),
+            hub: state.hub.clone(),
+            rooms: HashMap::new(),
+            backlog: VecDeque::new(),
+            busy: false,
+            outbox: Some(Outbox::start(socket, state.sockets.outgoing_buffer)),
+            liveness: Liveness::new(state.sockets.ping_timeout),
+            settings: state.sockets.clone(),
+            connections: state.connections.clone(),
+            connection_key: None,
+        }
+    }
+
+    /// Sends a frame; a client too slow to take it is disconnected.
+    pub(super) fn send(
+        &mut self,
+        kind: &'static str,
+        text: impl Into<bytestring::ByteString>,
+        ctx: &mut Context<Self>,
+    ) {
+        let Some(outbox) = &self.outbox else { return };
+        if outbox.text(text).is_err() {
+            log::warn!("conference {}: slow consumer, disconnecting", self.id);
+            metrics::counter!(SLOW_CONSUMERS, "dialect" => DIALECT).increment(1);
+            if let Some(outbox) = self.outbox.take() {
+                outbox.close_now(CloseCode::Policy, "slow consumer: outgoing buffer full");
+            }
+            ctx.stop();
+            return;
+        }
+        metrics::counter!(MESSAGES_OUT, "dialect" => DIALECT, "kind" => kind).increment(1);
+    }
+
+    pub(super) fn render(
+        &mut self,
+        kind: &'static str,
+        message: &ServerMessage,
+        ctx: &mut Context<Self>,
+    ) {
+        self.send(kind, wire::render(message), ctx);
+    }
+
+    pub(super) fn send_error(&mut self, error: ProtocolError, ctx: &mut Context<Self>) {
+        log::debug!("conference {}: {error}", self.id);
+        metrics::counter!(ERRORS, "dialect" => DIALECT, "code" => error.code.as_str()).increment(1);
+        self.render("system/error", &ServerMessage::Error(&error), ctx);
+    }
+
+    fn close(&mut self, code: CloseCode, description: &str, ctx: &mut Context<Self>) {
+        if let Some(outbox) = self.outbox.take() {
+            outbox.close(code, description);
+        }
+        ctx.stop();
+    }
+
+    /// Handles the backlog in order until it is empty or a message waits for the core.
+    pub(super) fn drain_backlog(&mut self, ctx: &mut Context<Self>) {
+        while !self.busy {
+            let Some(next) = self.backlog.pop_front() else {
+                return;
+            };
+            match next {
+                Ok(request) => self.handle_request(request, ctx),
+                Err(error) => self.send_error(error, ctx),
+            }
+        }
+    }
+
+    fn on_text(&mut self, text: &str, ctx: &mut Context<Self>) {
+        self.backlog.extend(wire::parse_frame(text));
+        self.drain_backlog(ctx);
+    }
+
+    fn on_event(&mut self, event: Event, ctx: &mut Context<Self>) {
+        match event {
+            Event::PeerJoined { room, peer } => {
+                if self.rooms.contains_key(&room.name) {
+                    let message = ServerMessage::PeerJoin {
+                        id: peer.id.as_str(),
+                        room: &room.name,
+                        name: &peer.name,
+                    };
+                    self.render("conference/peerJoin", &message, ctx);
+                }
+            }
+            Event::PeerLeft { room, peer, reason } => {
+                if self.rooms.contains_key(&room.name) {
+                    let (kind, message) = match reason {
+                        LeaveReason::Left => (
+                            "conference/peerLeave",
+                            ServerMessage::PeerLeave {
+                                id: peer.as_str(),
+                                room: &room.name,
+                            },
+                        ),
+                        LeaveReason::Disconnected => (
+                            "system/peerDisconnected",
+                            ServerMessage::PeerDisconnected {
+                                id: peer.as_str(),
+                                room: &room.name,
+                            },
+                        ),
+                    };
+                    self.render(kind, &message, ctx);
+                }
+            }
+            Event::Signal {
+                room,
+                payload,
+                received_at,
+                ..
+            } => {
+                if self.rooms.contains_key(&room.name) {
+                    self.send("signal/relayed", payload, ctx);
+                    metrics::histogram!(RELAY_LATENCY).record(received_at.elapsed().as_secs_f64());
+                }
+            }
+        }
+    }
+
+    /// Leaves every room as disconnected, so the others get `peerDisconnected`.
+    fn leave_all(&mut self) {
+        for (_, room) in self.rooms.drain() {
+            room.leave_now(self.id.clone(), LeaveReason::Disconnected);
+        }
+    }
+}
+
+impl Actor for ConferenceSession {
+    type Context = Context<Self>;
+
+    fn started(&mut self, ctx: &mut Self::Context) {
+        log::info!("conference {} connected", self.id);
+        metrics::gauge!(CONNECTIONS, "dialect" => DIALECT).increment(1.0);
+        metrics::counter!(CONNECTIONS_OPENED, "dialect" => DIALECT).increment(1);
+        self.connection_key = Some(self.connections.add(ctx.address().recipient()));
+        ctx.run_interval(self.settings.ping_interval, |session, ctx| {
+            if session.liveness.is_silent() {
+                log::info!("conference {}: ping timeout", session.id);
+                session.close(CloseCode::Away, "ping timeout", ctx);
+            } else if let Some(outbox) = &session.outbox {
+                outbox.ping();
+            }
+        });
+    }
+
+    fn stopped(&mut self, _: &mut Self::Context) {
+        self.leave_all();
+        if let Some(key) = self.connection_key.take() {
+            self.connections.remove(key);
+        }
+        if let Some(outbox) = self.outbox.take() {
+            outbox.close(CloseCode::Normal, "");
+        }
+        metrics::gauge!(CONNECTIONS, "dialect" => DIALECT).decrement(1.0);
+        log::info!("conference {} disconnected", self.id);
+    }
+}
+
+impl StreamHandler<Result<AggregatedMessage, WsError>> for ConferenceSession {
+    fn handle(&mut self, item: Result<AggregatedMessage, WsError>, ctx: &mut Self::Context) {
+        self.liveness.heard();
+        match item {
+            Ok(AggregatedMessage::Text(text)) => self.on_text(&text, ctx),
+            Ok(AggregatedMessage::Binary(_)) => {
+                metrics::counter!(MESSAGES_IN, "dialect" => DIALECT, "kind" => "binary")
+                    .increment(1);
+                let error = ProtocolError::new(
+                    ErrorCode::BinaryUnsupported,
+                    "binary frames are not part of this protocol; send JSON text",
+                );
+                self.send_error(error, ctx);
+            }
+            Ok(AggregatedMessage::Ping(payload)) => {
+                if let Some(outbox) = &self.outbox {
+                    outbox.pong(payload);
+                }
+            }
+            Ok(AggregatedMessage::Pong(_)) => {}
+            Ok(AggregatedMessage::Close(_)) => self.close(CloseCode::Normal, "", ctx),
+            Err(WsError::Overflow) => {
+                log::info!(
+                    "conference {}: frame over {} bytes",
+                    self.id,
+                    self.settings.max_frame_size
+                );
+                metrics::counter!(ERRORS, "dialect" => DIALECT, "code" => "frame_too_large")
+                    .increment(1);
+                self.close(CloseCode::Size, "frame too large", ctx);
+            }
+            Err(error) => {
+                log::info!("conference {}: protocol error: {error}", self.id);
+                self.close(CloseCode::Protocol, "protocol error", ctx);
+            }
+        }
+    }
+
+    fn finished(&mut self, ctx: &mut Self::Context) {
+        ctx.stop();
+    }
+}
+
+impl Handler<Deliver> for ConferenceSession {
+    type Result = ();
+
+    fn handle(&mut self, Deliver(event): Deliver, ctx: &mut Self::Context) {
+        self.on_event(event, ctx);
+    }
+}
+
+impl Handler<Shutdown> for ConferenceSession {
+    type Result = ();
+
+    fn handle(&mut self, _: Shutdown, ctx: &mut Self::Context) {
+        self.leave_all();
+        self.close(CloseCode::Away, "server draining", ctx);
+    }
+}

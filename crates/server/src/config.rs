@@ -1,0 +1,78 @@
+//! Command-line flags, each with an environment twin, parsed by clap.
+
+use std::time::Duration;
+
+use clap::Parser;
+
+/// A clustered WebRTC signaling server.
+#[derive(Parser, Debug, Clone)]
+#[command(name = "switchboard", version, about, long_about = None)]
+pub struct Config {
+    /// Address to serve HTTP and WebSocket on (port 0 picks a free port).
+    #[arg(long, env = "SWITCHBOARD_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: String,
+
+    /// This node's id in logs, /readyz and the cluster [default: node-<random>].
+    #[arg(long, env = "SWITCHBOARD_NODE_ID")]
+    pub node_id: Option<String>,
+
+    /// HTTP worker threads, and as many threads for rooms [default: number of CPUs].
+    #[arg(long, env = "SWITCHBOARD_WORKERS")]
+    pub workers: Option<usize>,
+
+    /// Largest WebSocket message accepted, in bytes; a larger one closes the socket (1009).
+    #[arg(long, env = "SWITCHBOARD_MAX_FRAME_SIZE", default_value_t = 64 * 1024)]
+    pub max_frame_size: usize,
+
+    /// Bytes that may wait to be written to one client; past it the client is disconnected
+    /// as a slow consumer (1008). 0 means no bound.
+    #[arg(long, env = "SWITCHBOARD_OUTGOING_BUFFER", default_value_t = 1024 * 1024)]
+    pub outgoing_buffer: usize,
+
+    /// How often the server pings each WebSocket client.
+    #[arg(long, env = "SWITCHBOARD_PING_INTERVAL", default_value = "20s", value_parser = humantime::parse_duration)]
+    pub ping_interval: Duration,
+
+    /// A client silent for this long (no pong, no message) is disconnected.
+    #[arg(long, env = "SWITCHBOARD_PING_TIMEOUT", default_value = "60s", value_parser = humantime::parse_duration)]
+    pub ping_timeout: Duration,
+
+    /// On SIGTERM or SIGINT, the longest the node takes to close its sockets and exit.
+    #[arg(long, env = "SWITCHBOARD_DRAIN_TIMEOUT", default_value = "10s", value_parser = humantime::parse_duration)]
+    pub drain_timeout: Duration,
+}
+
+impl Config {
+    pub fn node_id(&self) -> String {
+        self.node_id.clone().unwrap_or_else(|| {
+            let random = uuid::Uuid::new_v4().simple().to_string();
+            format!("node-{}", &random[..8])
+        })
+    }
+
+    pub fn workers(&self) -> usize {
+        self.workers
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+            .max(1)
+    }
+}
+
+/// What every WebSocket session needs to know of the configuration.
+#[derive(Debug, Clone)]
+pub struct SocketSettings {
+    pub max_frame_size: usize,
+    pub outgoing_buffer: usize,
+    pub ping_interval: Duration,
+    pub ping_timeout: Duration,
+}
+
+impl From<&Config> for SocketSettings {
+    fn from(config: &Config) -> Self {
+        Self {
+            max_frame_size: config.max_frame_size,
+            outgoing_buffer: config.outgoing_buffer,
+            ping_interval: config.ping_interval,
+            ping_timeout: config.ping_timeout,
+        }
+    }
+}

@@ -1,0 +1,73 @@
+//! `switchboard`: a clustered WebRTC signaling server.
+//!
+//! Parses the flags, starts the core and the HTTP server, and drains on SIGTERM or SIGINT.
+
+mod conference;
+mod config;
+mod http;
+mod metrics;
+mod shutdown;
+mod state;
+mod ws;
+
+use std::sync::Arc;
+
+use actix_web::{App, HttpServer, web};
+use clap::Parser;
+use switchboard_core::bridge::MemoryBus;
+use switchboard_core::{Hub, NodeId};
+
+use config::{Config, SocketSettings};
+use state::AppState;
+
+fn main() -> std::io::Result<()> {
+    let config = Config::parse();
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
+    actix_web::rt::System::new().block_on(run(config))
+}
+
+async fn run(config: Config) -> std::io::Result<()> {
+    let metrics = metrics::install().map_err(std::io::Error::other)?;
+    let node = NodeId::new(config.node_id());
+    let workers = config.workers();
+    let bridge = Arc::new(MemoryBus::new().bridge(node.clone()));
+    let hub = Hub::start(bridge, workers);
+    let state = web::Data::new(AppState::new(
+        hub,
+        SocketSettings::from(&config),
+        metrics.clone(),
+    ));
+
+    let app_state = state.clone();
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(app_state.clone())
+            .route("/healthz", web::get().to(http::healthz))
+            .route("/readyz", web::get().to(http::readyz))
+            .route("/metrics", web::get().to(http::metrics))
+            .route("/conference", web::get().to(conference::upgrade))
+    })
+    .workers(workers)
+    .disable_signals()
+    .shutdown_timeout(1)
+    .bind(&config.listen)?;
+    for addr in server.addrs() {
+        log::info!("node {node} listening on {addr}");
+    }
+    let server = server.run();
+    actix_web::rt::spawn(shutdown::on_signal(
+        state,
+        server.handle(),
+        config.drain_timeout,
+    ));
+    actix_web::rt::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(5));
+        loop {
+            tick.tick().await;
+            metrics.run_upkeep();
+        }
+    });
+    server.await?;
+    log::info!("node {node} stopped");
+    Ok(())
+}

@@ -1,0 +1,41 @@
+//! What the HTTP handlers share: the core, the open connections, and whether we drain.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use switchboard_core::Hub;
+
+use crate::config::SocketSettings;
+use crate::ws::Connections;
+
+pub struct AppState {
+    pub hub: Hub,
+    pub connections: Arc<Connections>,
+    pub sockets: SocketSettings,
+    pub metrics: metrics_exporter_prometheus::PrometheusHandle,
+    draining: AtomicBool,
+}
+
+impl AppState {
+    pub fn new(
+        hub: Hub,
+        sockets: SocketSettings,
+        metrics: metrics_exporter_prometheus::PrometheusHandle,
+    ) -> Self {
+        Self {
+            hub,
+            connections: Arc::new(Connections::default()),
+            sockets,
+            metrics,
+            draining: AtomicBool::new(false),
+        }
+    }
+
+    pub fn is_draining(&self) -> bool {
+        self.draining.load(Ordering::SeqCst)
+    }
+
+    pub fn start_draining(&self) {
+        self.draining.store(true, Ordering::SeqCst);
+    }
+}

@@ -1,0 +1,11 @@
+//! What every WebSocket session shares, whatever its dialect: the bounded [`Outbox`] that
+//! writes to the socket, the [`Liveness`] clock behind pings, and the registry of open
+//! connections that a drain closes.
+
+mod connections;
+mod liveness;
+mod outbox;
+
+pub use connections::{Connections, Shutdown};
+pub use liveness::Liveness;
+pub use outbox::{CloseCode, Outbox};
