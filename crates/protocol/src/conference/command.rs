@@ -76,17 +76,48 @@ struct Envelope<'a> {
     signal: Option<&'a RawValue>,
 }
 
-/// Splits one text frame into messages (separated by `\n`) and parses each, in order.
+/// Splits one text frame into messages and parses each, in order. Messages follow each other
+/// separated by white space (the original clients put one per line; a message may itself span
+/// lines). After a message that is not JSON, reading resumes at the next line, so one bad
+/// message does not hide the ones after it.
 pub fn parse_frame(frame: &str) -> impl Iterator<Item = Result<Request, ProtocolError>> + '_ {
-    frame
-        .split('\n')
-        .map(str::trim)
-        .filter(|line| !line.is_empty())
-        .map(parse_message)
+    let mut rest = frame;
+    std::iter::from_fn(move || {
+        rest = rest.trim_start();
+        if rest.is_empty() {
+            return None;
+        }
+        let mut values = serde_json::Deserializer::from_str(rest).into_iter::<&RawValue>();
+        match values.next() {
+            Some(Ok(raw)) => {
+                let offset = values.byte_offset();
+                let message = parse_message(raw.get());
+                rest = &rest[offset..];
+                Some(message)
+            }
+            _ => {
+                let line_end = rest.find('\n').map_or(rest.len(), |at| at + 1);
+                let line = &rest[..line_end];
+                rest = &rest[line_end..];
+                Some(parse_message(line.trim()))
+            }
+        }
+    })
 }
 
 /// Parses one JSON message.
 pub fn parse_message(text: &str) -> Result<Request, ProtocolError> {
+    // serde would also read the envelope from a JSON array, by position: refuse those here.
+    if !text.trim_start().starts_with('{') {
+        return Err(match serde_json::from_str::<serde::de::IgnoredAny>(text) {
+            Ok(_) => {
+                ProtocolError::new(ErrorCode::InvalidMessage, "a message must be a JSON object")
+            }
+            Err(err) => {
+                ProtocolError::new(ErrorCode::InvalidJson, format!("not valid JSON: {err}"))
+            }
+        });
+    }
     let envelope: Envelope = serde_json::from_str(text).map_err(|err| {
         if serde_json::from_str::<serde::de::IgnoredAny>(text).is_err() {
             ProtocolError::new(ErrorCode::InvalidJson, format!("not valid JSON: {err}"))
