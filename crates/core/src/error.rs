@@ -13,4 +13,7 @@ pub enum RoomError {
     /// The room's actor is gone (the node is shutting down).
     #[error("the room is unavailable")]
     Unavailable,
+    /// The member is on another node and the cluster cannot be reached now.
+    #[error("the cluster is unreachable")]
+    ClusterUnreachable,
 }

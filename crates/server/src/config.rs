@@ -37,12 +37,47 @@ pub struct Config {
     #[arg(long, env = "SWITCHBOARD_PING_TIMEOUT", default_value = "60s", value_parser = humantime::parse_duration)]
     pub ping_timeout: Duration,
 
+    /// Redis to form a cluster with (`redis://host:port/db`); without it the node runs alone.
+    #[arg(long, env = "SWITCHBOARD_REDIS_URL")]
+    pub redis_url: Option<String>,
+
+    /// Prefix of the cluster's Redis keys and channels (several clusters may share a Redis).
+    #[arg(
+        long,
+        env = "SWITCHBOARD_CLUSTER_PREFIX",
+        default_value = "switchboard:"
+    )]
+    pub cluster_prefix: String,
+
+    /// How often a cluster node renews its lease in Redis and looks for dead nodes.
+    #[arg(long, env = "SWITCHBOARD_CLUSTER_HEARTBEAT", default_value = "1s", value_parser = humantime::parse_duration)]
+    pub cluster_heartbeat: Duration,
+
+    /// A node whose lease was not renewed for this long is dead; its members are removed.
+    #[arg(long, env = "SWITCHBOARD_CLUSTER_LEASE", default_value = "5s", value_parser = humantime::parse_duration)]
+    pub cluster_lease: Duration,
+
     /// On SIGTERM or SIGINT, the longest the node takes to close its sockets and exit.
     #[arg(long, env = "SWITCHBOARD_DRAIN_TIMEOUT", default_value = "10s", value_parser = humantime::parse_duration)]
     pub drain_timeout: Duration,
 }
 
 impl Config {
+    /// The cluster settings, when `--redis-url` is given.
+    pub fn cluster(&self) -> Option<switchboard_cluster::ClusterConfig> {
+        let redis_url = self.redis_url.clone()?;
+        Some(switchboard_cluster::ClusterConfig {
+            redis_url,
+            prefix: self.cluster_prefix.clone(),
+            heartbeat: self.cluster_heartbeat,
+            lease: self.cluster_lease,
+            command_timeout: self
+                .cluster_heartbeat
+                .clamp(Duration::from_millis(500), Duration::from_secs(2)),
+            advertise: None,
+        })
+    }
+
     pub fn node_id(&self) -> String {
         self.node_id.clone().unwrap_or_else(|| {
             let random = uuid::Uuid::new_v4().simple().to_string();

@@ -14,7 +14,8 @@ use std::sync::Arc;
 
 use actix_web::{App, HttpServer, web};
 use clap::Parser;
-use switchboard_core::bridge::MemoryBus;
+use switchboard_cluster::RedisBridge;
+use switchboard_core::bridge::{Bridge, MemoryBus};
 use switchboard_core::{Hub, NodeId};
 
 use config::{Config, SocketSettings};
@@ -30,13 +31,21 @@ async fn run(config: Config) -> std::io::Result<()> {
     let metrics = metrics::install().map_err(std::io::Error::other)?;
     let node = NodeId::new(config.node_id());
     let workers = config.workers();
-    let bridge = Arc::new(MemoryBus::new().bridge(node.clone()));
+    let (bridge, cluster): (Arc<dyn Bridge>, _) = match config.cluster() {
+        Some(cluster_config) => {
+            log::info!(
+                "node {node}: cluster mode, Redis at {}",
+                cluster_config.redis_url
+            );
+            let redis =
+                RedisBridge::start(node.clone(), cluster_config).map_err(std::io::Error::other)?;
+            (redis.clone(), Some(redis))
+        }
+        None => (Arc::new(MemoryBus::new().bridge(node.clone())), None),
+    };
     let hub = Hub::start(bridge, workers);
-    let state = web::Data::new(AppState::new(
-        hub,
-        SocketSettings::from(&config),
-        metrics.clone(),
-    ));
+    let sockets = SocketSettings::from(&config);
+    let state = web::Data::new(AppState::new(hub, sockets, metrics.clone(), cluster));
 
     let app_state = state.clone();
     let server = HttpServer::new(move || {

@@ -38,5 +38,8 @@ async fn drain(state: &AppState, timeout: Duration) {
     }
     // Let the close frames reach the clients before the server drops the sockets.
     tokio::time::sleep(Duration::from_millis(200)).await;
+    if let Some(cluster) = &state.cluster {
+        cluster.goodbye().await;
+    }
     log::info!("drained; {} connection(s) left", state.connections.count());
 }

@@ -3,6 +3,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use switchboard_cluster::RedisBridge;
 use switchboard_core::Hub;
 
 use crate::config::SocketSettings;
@@ -13,6 +14,8 @@ pub struct AppState {
     pub connections: Arc<Connections>,
     pub sockets: SocketSettings,
     pub metrics: metrics_exporter_prometheus::PrometheusHandle,
+    /// The Redis bridge, in cluster mode.
+    pub cluster: Option<Arc<RedisBridge>>,
     draining: AtomicBool,
 }
 
@@ -21,12 +24,14 @@ impl AppState {
         hub: Hub,
         sockets: SocketSettings,
         metrics: metrics_exporter_prometheus::PrometheusHandle,
+        cluster: Option<Arc<RedisBridge>>,
     ) -> Self {
         Self {
             hub,
             connections: Arc::new(Connections::default()),
             sockets,
             metrics,
+            cluster,
             draining: AtomicBool::new(false),
         }
     }

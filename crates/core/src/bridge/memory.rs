@@ -122,7 +122,7 @@ impl Bridge for MemoryBridge {
                     }
                 }
             }
-            ClusterEvent::Signal { .. } => {}
+            ClusterEvent::Signal { .. } | ClusterEvent::RoomMembers { .. } => {}
         }
         let target_node = match &event {
             ClusterEvent::Signal {

@@ -35,6 +35,13 @@ pub enum ClusterEvent {
         to: Option<(PeerId, NodeId)>,
         payload: Payload,
     },
+    /// Every member of the room as the cluster knows it now, after the bridge lost events
+    /// (its link to the other nodes was down): the room makes its members on other nodes
+    /// match the list, telling its local members who came and who went.
+    RoomMembers {
+        room: RoomId,
+        peers: Vec<PeerInfo>,
+    },
 }
 
 impl ClusterEvent {
@@ -42,7 +49,8 @@ impl ClusterEvent {
         match self {
             Self::PeerJoined { room, .. }
             | Self::PeerLeft { room, .. }
-            | Self::Signal { room, .. } => room,
+            | Self::Signal { room, .. }
+            | Self::RoomMembers { room, .. } => room,
         }
     }
 }

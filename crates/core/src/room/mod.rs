@@ -14,7 +14,7 @@ use std::time::Instant;
 use actix::prelude::*;
 
 use crate::bridge::{Bridge, ClusterEvent, FromCluster};
-use crate::{Deliver, Event, PeerId, PeerInfo, RoomError, RoomId};
+use crate::{Deliver, Event, LeaveReason, PeerId, PeerInfo, RoomError, RoomId};
 use messages::{Join, Leave, RoomIdle, Signal, StopIfIdle};
 
 struct Member {
@@ -54,7 +54,7 @@ impl Room {
     fn publish(&self, event: ClusterEvent) -> Result<(), RoomError> {
         self.bridge.publish(event).map_err(|err| {
             log::warn!("room {}: {err}", self.id);
-            RoomError::Unavailable
+            RoomError::ClusterUnreachable
         })
     }
 
@@ -70,6 +70,39 @@ impl Room {
             },
         );
         true
+    }
+
+    /// Makes the members on other nodes match `peers`, announcing the differences locally.
+    fn reconcile_remote(&mut self, room: RoomId, peers: Vec<PeerInfo>) {
+        let listed: std::collections::HashSet<&PeerId> =
+            peers.iter().map(|peer| &peer.id).collect();
+        let gone: Vec<PeerId> = self
+            .members
+            .iter()
+            .filter(|(id, member)| member.inbox.is_none() && !listed.contains(id))
+            .map(|(id, _)| id.clone())
+            .collect();
+        for peer in gone {
+            self.members.remove(&peer);
+            let event = Event::PeerLeft {
+                room: room.clone(),
+                peer: peer.clone(),
+                reason: LeaveReason::Disconnected,
+            };
+            self.tell_locals(&peer, &event);
+        }
+        for peer in peers {
+            if self.add_remote(peer.clone()) {
+                let id = peer.id.clone();
+                self.tell_locals(
+                    &id,
+                    &Event::PeerJoined {
+                        room: room.clone(),
+                        peer,
+                    },
+                );
+            }
+        }
     }
 
     fn on_cluster_event(&mut self, event: ClusterEvent) {
@@ -94,6 +127,7 @@ impl Room {
                     );
                 }
             }
+            ClusterEvent::RoomMembers { room, peers } => self.reconcile_remote(room, peers),
             ClusterEvent::Signal {
                 room,
                 from,

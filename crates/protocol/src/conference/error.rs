@@ -29,6 +29,8 @@ pub enum ErrorCode {
     BinaryUnsupported,
     /// A known message this server does not serve (the SFU join).
     Unsupported,
+    /// The target is on another node and the cluster link is down: try again later.
+    Unavailable,
     /// The server could not complete the request (a failed internal call).
     Internal,
 }
@@ -49,6 +51,7 @@ impl ErrorCode {
             Self::IdMismatch => "id_mismatch",
             Self::BinaryUnsupported => "binary_unsupported",
             Self::Unsupported => "unsupported",
+            Self::Unavailable => "unavailable",
             Self::Internal => "internal",
         }
     }

@@ -41,6 +41,10 @@ fn room_error(error: RoomError, room: &str, to: Option<&str>) -> ProtocolError {
             ErrorCode::UnknownTarget,
             format!("peer {:?} is not in room {room:?}", to.unwrap_or_default()),
         ),
+        RoomError::ClusterUnreachable => ProtocolError::new(
+            ErrorCode::Unavailable,
+            "the peer is on another node and the cluster is unreachable now; try again",
+        ),
         RoomError::Unavailable => {
             ProtocolError::new(ErrorCode::Internal, "the room is unavailable; try again")
         }

@@ -228,6 +228,10 @@ impl StreamHandler<Result<AggregatedMessage, WsError>> for ConferenceSession {
                     .increment(1);
                 self.close(CloseCode::Size, "frame too large", ctx);
             }
+            Err(WsError::Io(error)) => {
+                log::info!("conference {}: connection lost: {error}", self.id);
+                ctx.stop();
+            }
             Err(error) => {
                 log::info!("conference {}: protocol error: {error}", self.id);
                 self.close(CloseCode::Protocol, "protocol error", ctx);

@@ -1,0 +1,186 @@
+//! [`RedisBridge`]: the core's `Bridge` over Redis.
+//!
+//! Calls from rooms never wait for Redis: `publish` queues for the writer task (which keeps
+//! their order and pipelines them), `watch_room` answers through a future. What comes from
+//! Redis arrives as RESP3 pushes on the same connection and is handed to the room's actor.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use actix::Recipient;
+use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use redis::{IntoConnectionInfo, ProtocolVersion};
+use switchboard_core::bridge::{Bridge, BridgeError, BridgeFuture, ClusterEvent, FromCluster};
+use switchboard_core::{NodeId, PeerId, PeerInfo, RoomId};
+use tokio::sync::{mpsc, oneshot};
+
+use crate::ClusterConfig;
+use crate::keys::Keys;
+use crate::writer::Op;
+
+/// What the tasks of one bridge share.
+pub(crate) struct Shared {
+    pub node: NodeId,
+    pub keys: Keys,
+    pub config: ClusterConfig,
+    pub redis: ConnectionManager,
+    /// Rooms this node hosts, and their actors.
+    pub watched: Mutex<HashMap<RoomId, Recipient<FromCluster>>>,
+    /// This node's members, the truth that is re-asserted when Redis lost it.
+    pub local: Mutex<HashMap<RoomId, HashMap<PeerId, PeerInfo>>>,
+    /// Redis answered the last heartbeat, and this node's state there is current.
+    pub connected: AtomicBool,
+    /// Nodes whose lease was alive at the last heartbeat.
+    pub live_nodes: Mutex<Vec<String>>,
+    pub ops: mpsc::UnboundedSender<Op>,
+}
+
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl Shared {
+    pub(crate) fn unreachable() -> BridgeError {
+        BridgeError("Redis is unreachable: peers on other nodes cannot be reached now".into())
+    }
+}
+
+/// The health of this node's link to the cluster, for `/readyz`.
+#[derive(Debug, Clone)]
+pub struct ClusterStatus {
+    pub connected: bool,
+    pub nodes: Vec<String>,
+}
+
+pub struct RedisBridge {
+    shared: Arc<Shared>,
+}
+
+impl RedisBridge {
+    /// Starts the bridge's tasks on the current Tokio runtime. Redis need not be up: the
+    /// bridge keeps trying, with backoff, and reports itself disconnected meanwhile. Fails
+    /// only on a URL it cannot use.
+    pub fn start(node: NodeId, config: ClusterConfig) -> Result<Arc<Self>, String> {
+        let info = config
+            .redis_url
+            .as_str()
+            .into_connection_info()
+            .map_err(|err| format!("--redis-url: {err}"))?;
+        let resp3 = info
+            .redis_settings()
+            .clone()
+            .set_protocol(ProtocolVersion::RESP3);
+        let info = info.set_redis_settings(resp3);
+        let client = redis::Client::open(info).map_err(|err| format!("--redis-url: {err}"))?;
+        let (pushes, push_receiver) = mpsc::unbounded_channel();
+        let manager_config = ConnectionManagerConfig::new()
+            .set_push_sender(pushes)
+            .set_automatic_resubscription()
+            .set_connection_timeout(Some(config.command_timeout))
+            .set_response_timeout(Some(config.command_timeout))
+            .set_number_of_retries(1)
+            .set_max_delay(std::time::Duration::from_millis(500));
+        let redis = ConnectionManager::new_lazy_with_config(client, manager_config)
+            .map_err(|err| err.to_string())?;
+        let (ops, op_receiver) = mpsc::unbounded_channel();
+        let shared = Arc::new(Shared {
+            keys: Keys::new(&config.prefix),
+            node,
+            config,
+            redis,
+            watched: Mutex::default(),
+            local: Mutex::default(),
+            connected: AtomicBool::new(false),
+            live_nodes: Mutex::default(),
+            ops,
+        });
+        metrics::gauge!("switchboard_redis_connected").set(0.0);
+        tokio::spawn(crate::writer::run(shared.clone(), op_receiver));
+        tokio::spawn(crate::inbound::run(shared.clone(), push_receiver));
+        tokio::spawn(crate::lease::run(shared.clone()));
+        Ok(Arc::new(Self { shared }))
+    }
+
+    pub fn status(&self) -> ClusterStatus {
+        ClusterStatus {
+            connected: self.shared.connected.load(Ordering::SeqCst),
+            nodes: lock(&self.shared.live_nodes).clone(),
+        }
+    }
+
+    /// Leaves the cluster: waits for queued events, then removes this node's lease and any
+    /// member it still holds, telling the other nodes at once.
+    pub async fn goodbye(&self) {
+        let (done, flushed) = oneshot::channel();
+        if self.shared.ops.send(Op::Flush(done)).is_ok() {
+            let _ = tokio::time::timeout(self.shared.config.command_timeout, flushed).await;
+        }
+        let node = self.shared.node.to_string();
+        match crate::lease::evict(&self.shared, &node).await {
+            Ok(count) => {
+                log::info!("cluster: said goodbye ({count} member(s) left behind removed)")
+            }
+            Err(err) => log::warn!("cluster: goodbye failed: {err}"),
+        }
+    }
+}
+
+impl Bridge for RedisBridge {
+    fn node(&self) -> &NodeId {
+        &self.shared.node
+    }
+
+    fn watch_room(
+        &self,
+        room: &RoomId,
+        inbox: Recipient<FromCluster>,
+    ) -> BridgeFuture<Vec<PeerInfo>> {
+        lock(&self.shared.watched).insert(room.clone(), inbox);
+        let (reply, answer) = oneshot::channel();
+        let sent = self.shared.ops.send(Op::Watch {
+            room: room.clone(),
+            reply,
+        });
+        Box::pin(async move {
+            sent.map_err(|_| Shared::unreachable())?;
+            answer.await.map_err(|_| Shared::unreachable())?
+        })
+    }
+
+    fn unwatch_room(&self, room: &RoomId) {
+        lock(&self.shared.watched).remove(room);
+        let _ = self.shared.ops.send(Op::Unwatch { room: room.clone() });
+    }
+
+    fn publish(&self, event: ClusterEvent) -> Result<(), BridgeError> {
+        match &event {
+            ClusterEvent::PeerJoined { room, peer } if peer.node == self.shared.node => {
+                lock(&self.shared.local)
+                    .entry(room.clone())
+                    .or_default()
+                    .insert(peer.id.clone(), peer.clone());
+            }
+            ClusterEvent::PeerLeft { room, peer, .. } => {
+                let mut local = lock(&self.shared.local);
+                if let Some(members) = local.get_mut(room) {
+                    members.remove(peer);
+                    if members.is_empty() {
+                        local.remove(room);
+                    }
+                }
+            }
+            _ => {}
+        }
+        // While Redis is away, membership is re-asserted when it is back; signals fail now.
+        if !self.shared.connected.load(Ordering::SeqCst) {
+            return Err(Shared::unreachable());
+        }
+        self.shared
+            .ops
+            .send(Op::Event(event))
+            .map_err(|_| Shared::unreachable())
+    }
+}

@@ -1,0 +1,130 @@
+//! What travels on the channels and sits in the hashes, as JSON: readable with `redis-cli`.
+
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use switchboard_core::bridge::ClusterEvent;
+use switchboard_core::{LeaveReason, NodeId, PeerId, PeerInfo, RoomId};
+
+/// A member as stored in a room's hash.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct Member {
+    pub id: String,
+    pub name: String,
+    pub node: String,
+}
+
+impl From<&PeerInfo> for Member {
+    fn from(peer: &PeerInfo) -> Self {
+        Self {
+            id: peer.id.to_string(),
+            name: peer.name.to_string(),
+            node: peer.node.to_string(),
+        }
+    }
+}
+
+impl From<Member> for PeerInfo {
+    fn from(member: Member) -> Self {
+        Self {
+            id: PeerId::new(member.id),
+            name: Arc::from(member.name),
+            node: NodeId::new(member.node),
+        }
+    }
+}
+
+/// An entry of a node's membership set.
+pub(crate) fn membership(room: &RoomId, peer: &str) -> String {
+    serde_json::to_string(&(&*room.space, &*room.name, peer)).expect("strings serialize")
+}
+
+pub(crate) fn parse_membership(entry: &str) -> Option<(RoomId, String)> {
+    let (space, name, peer): (String, String, String) = serde_json::from_str(entry).ok()?;
+    Some((RoomId::new(space, name), peer))
+}
+
+/// One message on a channel. `origin` is the node it speaks for: a node ignores its own room
+/// messages, but hears the departures it announces for a dead node.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct Envelope {
+    pub origin: String,
+    pub space: String,
+    pub room: String,
+    #[serde(flatten)]
+    pub body: Body,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "t", rename_all = "snake_case")]
+pub(crate) enum Body {
+    Join {
+        peer: Member,
+    },
+    Leave {
+        peer: String,
+        disconnected: bool,
+    },
+    Signal {
+        from: String,
+        to: Option<String>,
+        payload: String,
+    },
+}
+
+impl Envelope {
+    /// The wire form of a local event; `None` for events that never cross nodes.
+    pub(crate) fn from_event(origin: &str, event: &ClusterEvent) -> Option<Self> {
+        let room = event.room();
+        let body = match event {
+            ClusterEvent::PeerJoined { peer, .. } => Body::Join { peer: peer.into() },
+            ClusterEvent::PeerLeft { peer, reason, .. } => Body::Leave {
+                peer: peer.to_string(),
+                disconnected: *reason == LeaveReason::Disconnected,
+            },
+            ClusterEvent::Signal {
+                from, to, payload, ..
+            } => Body::Signal {
+                from: from.to_string(),
+                to: to.as_ref().map(|(peer, _)| peer.to_string()),
+                payload: payload.to_string(),
+            },
+            ClusterEvent::RoomMembers { .. } => return None,
+        };
+        Some(Self {
+            origin: origin.to_owned(),
+            space: room.space.to_string(),
+            room: room.name.to_string(),
+            body,
+        })
+    }
+
+    pub(crate) fn into_event(self, node: &NodeId) -> ClusterEvent {
+        let room = RoomId::new(self.space, self.room);
+        match self.body {
+            Body::Join { peer } => ClusterEvent::PeerJoined {
+                room,
+                peer: peer.into(),
+            },
+            Body::Leave { peer, disconnected } => ClusterEvent::PeerLeft {
+                room,
+                peer: PeerId::new(peer),
+                reason: if disconnected {
+                    LeaveReason::Disconnected
+                } else {
+                    LeaveReason::Left
+                },
+            },
+            Body::Signal { from, to, payload } => ClusterEvent::Signal {
+                room,
+                from: PeerId::new(from),
+                to: to.map(|peer| (PeerId::new(peer), node.clone())),
+                payload: payload.into(),
+            },
+        }
+    }
+
+    pub(crate) fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("envelopes serialize")
+    }
+}

@@ -1,0 +1,145 @@
+//! The writer task: runs the bridge's Redis operations one after another, in the order rooms
+//! asked for them, and packs consecutive events into one pipeline (one round trip under load).
+
+use std::sync::Arc;
+
+use redis::Pipeline;
+use switchboard_core::bridge::{BridgeError, ClusterEvent};
+use switchboard_core::{PeerInfo, RoomId};
+use tokio::sync::{mpsc, oneshot};
+
+use crate::bridge::Shared;
+use crate::wire::{self, Envelope, Member};
+
+/// Most operations packed into one pipeline.
+const BATCH: usize = 256;
+
+pub(crate) enum Op {
+    Event(ClusterEvent),
+    Watch {
+        room: RoomId,
+        reply: oneshot::Sender<Result<Vec<PeerInfo>, BridgeError>>,
+    },
+    Unwatch {
+        room: RoomId,
+    },
+    /// Answers once every earlier operation is done.
+    Flush(oneshot::Sender<()>),
+}
+
+pub(crate) async fn run(shared: Arc<Shared>, mut ops: mpsc::UnboundedReceiver<Op>) {
+    let mut batch = Vec::with_capacity(BATCH);
+    while ops.recv_many(&mut batch, BATCH).await > 0 {
+        let mut pipe = redis::pipe();
+        let mut events = 0;
+        for op in batch.drain(..) {
+            match op {
+                Op::Event(event) => {
+                    add_event(&shared, &mut pipe, &event);
+                    events += 1;
+                }
+                other => {
+                    if events > 0 {
+                        execute(&shared, &pipe, events).await;
+                        pipe = redis::pipe();
+                        events = 0;
+                    }
+                    run_control(&shared, other).await;
+                }
+            }
+        }
+        if events > 0 {
+            execute(&shared, &pipe, events).await;
+        }
+    }
+}
+
+async fn execute(shared: &Shared, pipe: &Pipeline, events: usize) {
+    let mut redis = shared.redis.clone();
+    match crate::lease::timed(shared, pipe.exec_async(&mut redis)).await {
+        Ok(()) => metrics::counter!("switchboard_cluster_published_total").increment(events as u64),
+        Err(err) => {
+            metrics::counter!("switchboard_cluster_publish_errors_total").increment(events as u64);
+            log::warn!("cluster: {events} event(s) not published: {err}");
+        }
+    }
+}
+
+fn add_event(shared: &Shared, pipe: &mut Pipeline, event: &ClusterEvent) {
+    let keys = &shared.keys;
+    let Some(envelope) = Envelope::from_event(shared.node.as_str(), event) else {
+        return;
+    };
+    let room = event.room();
+    match event {
+        ClusterEvent::PeerJoined { peer, .. } => {
+            let member = serde_json::to_string(&Member::from(peer)).expect("members serialize");
+            pipe.hset(keys.room(room), peer.id.as_str(), member)
+                .ignore();
+            pipe.sadd(
+                keys.node_members(peer.node.as_str()),
+                wire::membership(room, peer.id.as_str()),
+            )
+            .ignore();
+            pipe.publish(keys.room_channel(room), envelope.to_json())
+                .ignore();
+        }
+        ClusterEvent::PeerLeft { peer, .. } => {
+            pipe.hdel(keys.room(room), peer.as_str()).ignore();
+            pipe.srem(
+                keys.node_members(shared.node.as_str()),
+                wire::membership(room, peer.as_str()),
+            )
+            .ignore();
+            pipe.publish(keys.room_channel(room), envelope.to_json())
+                .ignore();
+        }
+        ClusterEvent::Signal {
+            to: Some((_, node)),
+            ..
+        } => {
+            pipe.publish(keys.node_channel(node.as_str()), envelope.to_json())
+                .ignore();
+        }
+        ClusterEvent::Signal { to: None, .. } => {
+            pipe.publish(keys.room_channel(room), envelope.to_json())
+                .ignore();
+        }
+        ClusterEvent::RoomMembers { .. } => {}
+    }
+}
+
+async fn run_control(shared: &Shared, op: Op) {
+    match op {
+        Op::Watch { room, reply } => {
+            let _ = reply.send(watch(shared, &room).await);
+        }
+        Op::Unwatch { room } => {
+            let mut redis = shared.redis.clone();
+            if let Err(err) =
+                crate::lease::timed(shared, redis.unsubscribe(shared.keys.room_channel(&room)))
+                    .await
+            {
+                log::debug!("cluster: unsubscribe {room}: {err}");
+            }
+        }
+        Op::Flush(done) => {
+            let _ = done.send(());
+        }
+        Op::Event(_) => unreachable!("events are pipelined by the caller"),
+    }
+}
+
+/// Subscribes to the room's channel, then reads who is in it on other nodes.
+pub(crate) async fn watch(shared: &Shared, room: &RoomId) -> Result<Vec<PeerInfo>, BridgeError> {
+    let mut redis = shared.redis.clone();
+    crate::lease::timed(shared, redis.subscribe(shared.keys.room_channel(room))).await?;
+    crate::lease::room_members(shared, room)
+        .await
+        .map(|members| {
+            members
+                .into_iter()
+                .filter(|peer| peer.node != shared.node)
+                .collect()
+        })
+}
