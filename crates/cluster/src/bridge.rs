@@ -57,6 +57,8 @@ pub struct ClusterStatus {
 
 pub struct RedisBridge {
     shared: Arc<Shared>,
+    /// The heartbeat task, stopped on goodbye so it cannot register the node again.
+    lease: tokio::task::JoinHandle<()>,
 }
 
 impl RedisBridge {
@@ -100,8 +102,8 @@ impl RedisBridge {
         metrics::gauge!("switchboard_redis_connected").set(0.0);
         tokio::spawn(crate::writer::run(shared.clone(), op_receiver));
         tokio::spawn(crate::inbound::run(shared.clone(), push_receiver));
-        tokio::spawn(crate::lease::run(shared.clone()));
-        Ok(Arc::new(Self { shared }))
+        let lease = tokio::spawn(crate::lease::run(shared.clone()));
+        Ok(Arc::new(Self { shared, lease }))
     }
 
     pub fn status(&self) -> ClusterStatus {
@@ -114,6 +116,8 @@ impl RedisBridge {
     /// Leaves the cluster: waits for queued events, then removes this node's lease and any
     /// member it still holds, telling the other nodes at once.
     pub async fn goodbye(&self) {
+        // A heartbeat already sent goes first on the one connection; none can follow.
+        self.lease.abort();
         let (done, flushed) = oneshot::channel();
         if self.shared.ops.send(Op::Flush(done)).is_ok() {
             let _ = tokio::time::timeout(self.shared.config.command_timeout, flushed).await;

@@ -19,11 +19,9 @@ pub(crate) async fn run(shared: Arc<Shared>, mut pushes: mpsc::UnboundedReceiver
                     dispatch(&shared, payload);
                 }
             }
-            PushKind::Disconnection => {
-                if shared.connected.swap(false, Ordering::SeqCst) {
-                    log::warn!("cluster: lost the connection to Redis");
-                    metrics::gauge!("switchboard_redis_connected").set(0.0);
-                }
+            PushKind::Disconnection if shared.connected.swap(false, Ordering::SeqCst) => {
+                log::warn!("cluster: lost the connection to Redis");
+                metrics::gauge!("switchboard_redis_connected").set(0.0);
             }
             _ => {}
         }

@@ -41,9 +41,13 @@ pub(crate) async fn run(shared: Arc<Shared>) {
             Ok(lease_was_alive) => {
                 let was_connected = shared.connected.load(Ordering::SeqCst);
                 if !was_connected || !lease_was_alive {
-                    match reassert(&shared).await {
+                    let (reply, answer) = tokio::sync::oneshot::channel();
+                    let _ = shared.ops.send(crate::writer::Op::Reassert(reply));
+                    let result = answer
+                        .await
+                        .unwrap_or_else(|_| Err(BridgeError("writer stopped".into())));
+                    match result {
                         Ok(()) => {
-                            shared.connected.store(true, Ordering::SeqCst);
                             metrics::gauge!("switchboard_redis_connected").set(1.0);
                             log::info!("cluster: node {} connected to Redis", shared.node);
                             // Read the rooms again one heartbeat later, once the other nodes
@@ -86,7 +90,7 @@ async fn heartbeat(shared: &Shared) -> Result<bool, BridgeError> {
     let node = shared.node.as_str();
     let lease = keys.lease(node);
     let mut redis = shared.redis.clone();
-    let (existed, ()): (bool, ()) = timed(
+    let (existed,): (bool,) = timed(
         shared,
         redis::pipe()
             .exists(&lease)
@@ -96,8 +100,7 @@ async fn heartbeat(shared: &Shared) -> Result<bool, BridgeError> {
             .ignore()
             .query_async(&mut redis),
     )
-    .await
-    .map(|(existed,)| (existed, ()))?;
+    .await?;
     Ok(existed)
 }
 
@@ -112,8 +115,8 @@ fn lease_options(shared: &Shared) -> redis::SetOptions {
 }
 
 /// Makes Redis hold exactly this node's members, subscribes again to its rooms, and tells
-/// the other nodes about any member they may have missed.
-async fn reassert(shared: &Shared) -> Result<(), BridgeError> {
+/// the other nodes about any member they may have missed. Runs on the writer task.
+pub(crate) async fn reassert(shared: &Shared) -> Result<(), BridgeError> {
     let keys = &shared.keys;
     let node = shared.node.as_str();
     let mut redis = shared.redis.clone();

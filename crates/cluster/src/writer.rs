@@ -25,6 +25,8 @@ pub(crate) enum Op {
     },
     /// Answers once every earlier operation is done.
     Flush(oneshot::Sender<()>),
+    /// Re-asserts this node's state in Redis (see `lease.rs`), in line with the events.
+    Reassert(oneshot::Sender<Result<(), BridgeError>>),
 }
 
 pub(crate) async fn run(shared: Arc<Shared>, mut ops: mpsc::UnboundedReceiver<Op>) {
@@ -125,6 +127,20 @@ async fn run_control(shared: &Shared, op: Op) {
         }
         Op::Flush(done) => {
             let _ = done.send(());
+        }
+        Op::Reassert(reply) => {
+            // Connected first: from here on, rooms queue their events behind this snapshot
+            // instead of skipping Redis, so no join or leave falls between the two.
+            shared
+                .connected
+                .store(true, std::sync::atomic::Ordering::SeqCst);
+            let result = crate::lease::reassert(shared).await;
+            if result.is_err() {
+                shared
+                    .connected
+                    .store(false, std::sync::atomic::Ordering::SeqCst);
+            }
+            let _ = reply.send(result);
         }
         Op::Event(_) => unreachable!("events are pipelined by the caller"),
     }

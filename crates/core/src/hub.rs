@@ -43,7 +43,13 @@ impl Hub {
     pub fn start(bridge: Arc<dyn Bridge>, room_threads: usize) -> Self {
         let arbiters = (0..room_threads).map(|_| Arbiter::new().handle()).collect();
         let room_count = Arc::new(AtomicUsize::new(0));
-        let registry = Registry::new(bridge.clone(), arbiters, room_count.clone()).start();
+        let registry = Registry::new(bridge.clone(), arbiters, room_count.clone());
+        // Unbounded for the same reason as rooms (see `Registry::start_room`): joins keep
+        // their order.
+        let registry = Registry::create(|ctx| {
+            ctx.set_mailbox_capacity(0);
+            registry
+        });
         Self {
             registry,
             bridge,

@@ -50,7 +50,12 @@ impl Registry {
 
     fn start_room(&mut self, id: RoomId, registry: Recipient<RoomIdle>) -> Addr<Room> {
         let bridge = self.bridge.clone();
-        let make = move |_: &mut Context<Room>| Room::new(id, bridge, registry);
+        // No mailbox limit: past actix's default of 16 queued messages `send` would hold
+        // calls back until polled, and a session's signals could overtake each other.
+        let make = move |ctx: &mut Context<Room>| {
+            ctx.set_mailbox_capacity(0);
+            Room::new(id, bridge, registry)
+        };
         if self.arbiters.is_empty() {
             return Room::create(make);
         }

@@ -42,6 +42,14 @@ impl Room {
         }
     }
 
+    /// Tells the registry this room has no local member, so it may be retired.
+    fn report_idle(&self, ctx: &mut Context<Self>) {
+        self.idle_to.do_send(RoomIdle {
+            room: self.id.clone(),
+            addr: ctx.address(),
+        });
+    }
+
     /// Delivers an event to every local member but `except`.
     fn tell_locals(&self, except: &PeerId, event: &Event) {
         for (id, member) in &self.members {
@@ -181,8 +189,12 @@ impl Actor for Room {
 impl Handler<Join> for Room {
     type Result = Result<Vec<PeerInfo>, RoomError>;
 
-    fn handle(&mut self, Join { peer, inbox }: Join, _: &mut Self::Context) -> Self::Result {
+    fn handle(&mut self, Join { peer, inbox }: Join, ctx: &mut Self::Context) -> Self::Result {
         if self.members.contains_key(&peer.id) {
+            // A room started for this join alone must not outlive its refusal.
+            if self.local_members == 0 {
+                self.report_idle(ctx);
+            }
             return Err(RoomError::AlreadyInRoom);
         }
         let present = self.members.values().map(|m| m.info.clone()).collect();
@@ -236,10 +248,7 @@ impl Handler<Leave> for Room {
             reason,
         });
         if self.local_members == 0 {
-            self.idle_to.do_send(RoomIdle {
-                room,
-                addr: ctx.address(),
-            });
+            self.report_idle(ctx);
         }
         Ok(())
     }
@@ -255,7 +264,7 @@ impl Handler<Signal> for Room {
             payload,
             received_at,
         } = signal;
-        if !self.members.get(&from).is_some_and(|m| m.inbox.is_some()) {
+        if self.members.get(&from).is_none_or(|m| m.inbox.is_none()) {
             return Err(RoomError::NotInRoom);
         }
         let event = Event::Signal {

@@ -11,7 +11,7 @@ mod render;
 
 pub use command::{Command, Request, SignalCommand, SignalKind, parse_frame, parse_message};
 pub use error::{ErrorCode, ProtocolError};
-pub use render::{PeerEntry, ServerMessage, render, render_relayed_signal};
+pub use render::{PeerEntry, ServerMessage, relayed_signal_kind, render, render_relayed_signal};
 
 /// Longest room name accepted, in bytes.
 pub const MAX_ROOM_NAME_BYTES: usize = 256;

@@ -5,7 +5,7 @@ use serde::ser::SerializeMap;
 use serde_json::value::RawValue;
 
 use super::ProtocolError;
-use super::command::SignalCommand;
+use super::command::{SignalCommand, SignalKind};
 use super::fields::Data;
 
 /// One member in `joinResponse.peers`.
@@ -177,4 +177,17 @@ pub fn render_relayed_signal(signal: &SignalCommand, sender: &str) -> String {
         signal: &signal.signal,
     })
     .expect("parsed JSON always serializes")
+}
+
+/// Which signal a frame from [`render_relayed_signal`] carries, read from its fixed prefix
+/// (for metrics on the receiving side, which gets the frame already rendered).
+pub fn relayed_signal_kind(frame: &str) -> Option<SignalKind> {
+    [SignalKind::Sdp, SignalKind::Trickle]
+        .into_iter()
+        .find(|kind| {
+            frame
+                .strip_prefix(r#"{"type":"signal","name":""#)
+                .and_then(|rest| rest.strip_prefix(kind.as_str()))
+                .is_some_and(|rest| rest.starts_with('"'))
+        })
 }

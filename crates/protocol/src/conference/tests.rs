@@ -1366,3 +1366,34 @@ fn very_long_frame_of_many_messages() {
     assert_eq!(results.len(), 1_000);
     assert!(results.iter().all(Result::is_ok));
 }
+
+#[test]
+fn relayed_signal_kind_reads_what_render_relayed_signal_wrote() {
+    for (text, kind) in [
+        (
+            r#"{"type":"signal","name":"sdp","data":{"room":"r","to":"t"},"signal":{}}"#,
+            SignalKind::Sdp,
+        ),
+        (
+            r#"{"type":"signal","name":"trickle","data":{"room":"r"},"signal":{}}"#,
+            SignalKind::Trickle,
+        ),
+    ] {
+        let Ok(Request {
+            command: Command::Signal(signal),
+            ..
+        }) = parse_message(text)
+        else {
+            panic!("{text} is a signal");
+        };
+        assert_eq!(
+            relayed_signal_kind(&render_relayed_signal(&signal, "me")),
+            Some(kind)
+        );
+    }
+    assert_eq!(
+        relayed_signal_kind(r#"{"type":"signal","name":"sdpx"}"#),
+        None
+    );
+    assert_eq!(relayed_signal_kind("{}"), None);
+}

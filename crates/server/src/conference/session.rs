@@ -151,7 +151,12 @@ impl ConferenceSession {
                 ..
             } => {
                 if self.rooms.contains_key(&room.name) {
-                    self.send("signal/relayed", payload, ctx);
+                    let kind = match wire::relayed_signal_kind(&payload) {
+                        Some(wire::SignalKind::Sdp) => "signal/sdp",
+                        Some(wire::SignalKind::Trickle) => "signal/trickle",
+                        None => "signal/relayed",
+                    };
+                    self.send(kind, payload, ctx);
                     metrics::histogram!(RELAY_LATENCY).record(received_at.elapsed().as_secs_f64());
                 }
             }
