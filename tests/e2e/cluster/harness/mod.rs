@@ -1,0 +1,13 @@
+//! What the cluster tests run besides the nodes' binary: Redis, the cluster of nodes itself,
+//! nginx in front of it, and peers that know where they landed. Every process is killed when
+//! its handle drops, also when a test fails.
+
+pub mod nginx;
+pub mod nodes;
+pub mod peer;
+pub mod redis;
+pub mod util;
+
+pub use nginx::Nginx;
+pub use nodes::Cluster;
+pub use peer::{Peer, placement, quiet};

@@ -1,0 +1,14 @@
+//! Cluster end-to-end tests: several `switchboard` nodes sharing one Redis (and, for one
+//! test, nginx in front) must act as one server for clients, and survive a node that dies,
+//! a node that drains and a Redis that restarts. Each test starts its own Redis and nodes on
+//! free loopback ports (see `harness`); redis-server and nginx come from
+//! scripts/install-test-deps.
+
+mod harness;
+
+mod crash;
+mod drain;
+mod membership;
+mod redis_outage;
+mod routing;
+mod through_nginx;
