@@ -6,12 +6,16 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
+use std::time::Duration;
 
 use actix::Recipient;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::{IntoConnectionInfo, ProtocolVersion};
-use switchboard_core::bridge::{Bridge, BridgeError, BridgeFuture, ClusterEvent, FromCluster};
+use switchboard_core::bridge::{
+    Bridge, BridgeError, BridgeFuture, ClaimOutcome, ClusterEvent, FromCluster, PeerAddress,
+    PeerMessage, PeerSink, Queued,
+};
 use switchboard_core::{NodeId, PeerId, PeerInfo, RoomId};
 use tokio::sync::{mpsc, oneshot};
 
@@ -34,6 +38,10 @@ pub(crate) struct Shared {
     /// Nodes whose lease was alive at the last heartbeat.
     pub live_nodes: Mutex<Vec<String>>,
     pub ops: mpsc::UnboundedSender<Op>,
+    /// This node's claimed peer ids and their tokens, re-asserted like members.
+    pub local_peers: Mutex<HashMap<PeerAddress, Arc<str>>>,
+    /// Where messages for this node's peers go.
+    pub peer_sink: Mutex<Option<Weak<dyn PeerSink>>>,
 }
 
 pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -43,6 +51,10 @@ pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Shared {
+    pub(crate) fn peer_channel_prefix(&self) -> String {
+        self.keys.peer_channel_prefix()
+    }
+
     pub(crate) fn unreachable() -> BridgeError {
         BridgeError("Redis is unreachable: peers on other nodes cannot be reached now".into())
     }
@@ -98,6 +110,8 @@ impl RedisBridge {
             connected: AtomicBool::new(false),
             live_nodes: Mutex::default(),
             ops,
+            local_peers: Mutex::default(),
+            peer_sink: Mutex::default(),
         });
         metrics::gauge!("switchboard_redis_connected").set(0.0);
         tokio::spawn(crate::writer::run(shared.clone(), op_receiver));
@@ -123,6 +137,9 @@ impl RedisBridge {
             let _ = tokio::time::timeout(self.shared.config.command_timeout, flushed).await;
         }
         let node = self.shared.node.to_string();
+        if let Err(err) = crate::peers::evict(&self.shared, &node).await {
+            log::warn!("cluster: releasing this node's peer ids failed: {err}");
+        }
         match crate::lease::evict(&self.shared, &node).await {
             Ok(count) => {
                 log::info!("cluster: said goodbye ({count} member(s) left behind removed)")
@@ -186,5 +203,91 @@ impl Bridge for RedisBridge {
             .ops
             .send(Op::Event(event))
             .map_err(|_| Shared::unreachable())
+    }
+
+    fn attach_peers(&self, sink: Weak<dyn PeerSink>) {
+        *lock(&self.shared.peer_sink) = Some(sink);
+    }
+
+    fn claim_peer(&self, peer: &PeerAddress, token: &str) -> BridgeFuture<ClaimOutcome> {
+        let (reply, answer) = oneshot::channel();
+        let op = Op::Claim {
+            peer: peer.clone(),
+            token: token.to_owned(),
+            reply,
+        };
+        self.request(op, answer)
+    }
+
+    fn release_peer(&self, peer: &PeerAddress, token: &str) {
+        let _ = self.shared.ops.send(Op::Release {
+            peer: peer.clone(),
+            token: token.to_owned(),
+        });
+    }
+
+    fn send_to_peer(&self, peer: &PeerAddress, message: PeerMessage) -> BridgeFuture<bool> {
+        let (reply, answer) = oneshot::channel();
+        self.request(
+            Op::SendToPeer {
+                peer: peer.clone(),
+                message,
+                reply,
+            },
+            answer,
+        )
+    }
+
+    fn enqueue(
+        &self,
+        peer: &PeerAddress,
+        message: Queued,
+        expires_in: Duration,
+    ) -> BridgeFuture<()> {
+        let (reply, answer) = oneshot::channel();
+        self.request(
+            Op::Enqueue {
+                peer: peer.clone(),
+                message,
+                expires_in,
+                reply,
+            },
+            answer,
+        )
+    }
+
+    fn take_queued(&self, peer: &PeerAddress) -> BridgeFuture<Vec<Queued>> {
+        let (shared, peer) = (self.shared.clone(), peer.clone());
+        Box::pin(async move { crate::peers::take_queued(&shared, &peer).await })
+    }
+
+    fn take_expired(&self) -> BridgeFuture<Vec<(PeerAddress, Vec<Queued>)>> {
+        let shared = self.shared.clone();
+        Box::pin(async move { crate::peers::take_expired(&shared).await })
+    }
+
+    fn list_peers(&self, space: &str) -> BridgeFuture<Vec<PeerId>> {
+        let (shared, space) = (self.shared.clone(), space.to_owned());
+        Box::pin(async move { crate::peers::list(&shared, &space).await })
+    }
+}
+
+impl RedisBridge {
+    /// Queues `op` for the writer and answers with its reply; fails at once while Redis is
+    /// unreachable.
+    fn request<T: Send + 'static>(
+        &self,
+        op: Op,
+        answer: oneshot::Receiver<Result<T, BridgeError>>,
+    ) -> BridgeFuture<T> {
+        let sent = if self.shared.connected.load(Ordering::SeqCst) {
+            self.shared.ops.send(op).map_err(|_| Shared::unreachable())
+        } else {
+            Err(Shared::unreachable())
+        };
+        Box::pin(async move {
+            sent?;
+            answer.await.map_err(|_| Shared::unreachable())?
+        })
     }
 }

@@ -9,14 +9,23 @@ use switchboard_core::bridge::FromCluster;
 use tokio::sync::mpsc;
 
 use crate::bridge::{Shared, lock};
-use crate::wire::Envelope;
+use crate::wire::{Envelope, PeerEnvelope};
+use std::sync::Weak;
+use switchboard_core::PeerId;
+use switchboard_core::bridge::PeerAddress;
 
 pub(crate) async fn run(shared: Arc<Shared>, mut pushes: mpsc::UnboundedReceiver<PushInfo>) {
     while let Some(push) = pushes.recv().await {
         match push.kind {
             PushKind::Message => {
-                if let Some(payload) = push.data.get(1) {
-                    dispatch(&shared, payload);
+                if let [channel, payload, ..] = push.data.as_slice() {
+                    let is_peer = text(channel)
+                        .is_some_and(|channel| channel.starts_with(&shared.peer_channel_prefix()));
+                    if is_peer {
+                        dispatch_to_peer(&shared, payload);
+                    } else {
+                        dispatch(&shared, payload);
+                    }
                 }
             }
             PushKind::Disconnection if shared.connected.swap(false, Ordering::SeqCst) => {
@@ -28,12 +37,37 @@ pub(crate) async fn run(shared: Arc<Shared>, mut pushes: mpsc::UnboundedReceiver
     }
 }
 
-fn dispatch(shared: &Shared, payload: &Value) {
-    let bytes = match payload {
-        Value::BulkString(bytes) => bytes.as_slice(),
-        Value::SimpleString(text) => text.as_bytes(),
-        _ => return,
+fn bytes(value: &Value) -> Option<&[u8]> {
+    match value {
+        Value::BulkString(bytes) => Some(bytes.as_slice()),
+        Value::SimpleString(text) => Some(text.as_bytes()),
+        _ => None,
+    }
+}
+
+fn text(value: &Value) -> Option<&str> {
+    bytes(value).and_then(|bytes| std::str::from_utf8(bytes).ok())
+}
+
+fn dispatch_to_peer(shared: &Shared, payload: &Value) {
+    let Some(bytes) = bytes(payload) else { return };
+    let envelope: PeerEnvelope = match serde_json::from_slice(bytes) {
+        Ok(envelope) => envelope,
+        Err(err) => {
+            log::warn!("cluster: unreadable peer message ignored: {err}");
+            return;
+        }
     };
+    metrics::counter!("switchboard_cluster_received_total").increment(1);
+    let peer = PeerAddress::new(envelope.space, PeerId::new(envelope.to));
+    let sink = lock(&shared.peer_sink).as_ref().and_then(Weak::upgrade);
+    if let Some(sink) = sink {
+        sink.deliver(&peer, envelope.body.into());
+    }
+}
+
+fn dispatch(shared: &Shared, payload: &Value) {
+    let Some(bytes) = bytes(payload) else { return };
     let envelope: Envelope = match serde_json::from_slice(bytes) {
         Ok(envelope) => envelope,
         Err(err) => {

@@ -1,6 +1,7 @@
 //! Names of the Redis keys and channels (all under one prefix). See `docs/cluster.md`.
 
 use switchboard_core::RoomId;
+use switchboard_core::bridge::PeerAddress;
 
 #[derive(Debug, Clone)]
 pub(crate) struct Keys {
@@ -47,5 +48,44 @@ impl Keys {
     /// Channel of the signals for one node.
     pub(crate) fn node_channel(&self, node: &str) -> String {
         format!("{}ch:node:{node}", self.prefix)
+    }
+
+    /// STRING `{"token","node"}`: who holds a peer id.
+    pub(crate) fn peer(&self, peer: &PeerAddress) -> String {
+        format!("{}peer:{}:{}", self.prefix, peer.space, peer.id)
+    }
+
+    /// SET of the peer ids a node holds, each `[space, id]` as JSON.
+    pub(crate) fn node_peers(&self, node: &str) -> String {
+        format!("{}peers:{node}", self.prefix)
+    }
+
+    /// SET of the ids claimed in a space, for discovery.
+    pub(crate) fn peer_set(&self, space: &str) -> String {
+        format!("{}peerset:{space}", self.prefix)
+    }
+
+    /// LIST of the messages waiting for a peer id.
+    pub(crate) fn queue(&self, peer: &PeerAddress) -> String {
+        format!("{}queue:{}:{}", self.prefix, peer.space, peer.id)
+    }
+
+    /// ZSET of waiting queues (`[space, id]`) by expiry time in ms.
+    pub(crate) fn queues(&self) -> String {
+        format!("{}queues", self.prefix)
+    }
+
+    /// Channel of the messages for one peer id: only its holder's node subscribes.
+    pub(crate) fn peer_channel(&self, peer: &PeerAddress) -> String {
+        format!("{}ch:peer:{}:{}", self.prefix, peer.space, peer.id)
+    }
+
+    /// What every peer channel's name starts with.
+    pub(crate) fn peer_channel_prefix(&self) -> String {
+        format!("{}ch:peer:", self.prefix)
+    }
+
+    pub(crate) fn prefix(&self) -> &str {
+        &self.prefix
     }
 }

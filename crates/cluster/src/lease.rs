@@ -169,7 +169,7 @@ pub(crate) async fn reassert(shared: &Shared) -> Result<(), BridgeError> {
         timed(shared, redis.subscribe(keys.room_channel(&room))).await?;
     }
     timed(shared, redis.subscribe(keys.node_channel(node))).await?;
-    Ok(())
+    crate::peers::reassert(shared).await
 }
 
 /// Hands every hosted room the members Redis lists now, to correct what was missed.
@@ -253,6 +253,7 @@ async fn reap_dead_nodes(shared: &Shared) -> Result<(), BridgeError> {
         .await?
         .is_some();
         if claimed {
+            crate::peers::evict(shared, &node).await?;
             let count = evict(shared, &node).await?;
             log::info!("cluster: node {node} is gone; removed its {count} member(s)");
             metrics::counter!("switchboard_cluster_dead_nodes_total").increment(1);

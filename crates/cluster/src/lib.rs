@@ -11,6 +11,8 @@ mod config;
 mod inbound;
 mod keys;
 mod lease;
+mod peers;
+mod scripts;
 mod wire;
 mod writer;
 

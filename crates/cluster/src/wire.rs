@@ -128,3 +128,72 @@ impl Envelope {
         serde_json::to_string(self).expect("envelopes serialize")
     }
 }
+
+/// An entry of a node's peer set, and of the queue index.
+pub(crate) fn peer_entry(peer: &switchboard_core::bridge::PeerAddress) -> String {
+    serde_json::to_string(&(&*peer.space, peer.id.as_str())).expect("strings serialize")
+}
+
+pub(crate) fn parse_peer_entry(entry: &str) -> Option<switchboard_core::bridge::PeerAddress> {
+    let (space, id): (String, String) = serde_json::from_str(entry).ok()?;
+    Some(switchboard_core::bridge::PeerAddress::new(
+        space,
+        PeerId::new(id),
+    ))
+}
+
+/// A message on a peer's channel, naming the peer it is for.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct PeerEnvelope {
+    pub space: String,
+    pub to: String,
+    #[serde(flatten)]
+    pub body: PeerWire,
+}
+
+/// What travels on a peer's channel.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "t", rename_all = "snake_case")]
+pub(crate) enum PeerWire {
+    Direct { from: String, payload: String },
+    Expired { peer: String },
+    Replaced,
+}
+
+impl From<&switchboard_core::bridge::PeerMessage> for PeerWire {
+    fn from(message: &switchboard_core::bridge::PeerMessage) -> Self {
+        use switchboard_core::bridge::PeerMessage;
+        match message {
+            PeerMessage::Direct { from, payload } => Self::Direct {
+                from: from.to_string(),
+                payload: payload.to_string(),
+            },
+            PeerMessage::Expired { peer } => Self::Expired {
+                peer: peer.to_string(),
+            },
+            PeerMessage::Replaced => Self::Replaced,
+        }
+    }
+}
+
+impl From<PeerWire> for switchboard_core::bridge::PeerMessage {
+    fn from(wire: PeerWire) -> Self {
+        match wire {
+            PeerWire::Direct { from, payload } => Self::Direct {
+                from: PeerId::new(from),
+                payload: payload.into(),
+            },
+            PeerWire::Expired { peer } => Self::Expired {
+                peer: PeerId::new(peer),
+            },
+            PeerWire::Replaced => Self::Replaced,
+        }
+    }
+}
+
+/// A queued message as stored in a queue list.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct QueuedWire {
+    pub from: String,
+    pub payload: String,
+}

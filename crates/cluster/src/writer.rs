@@ -4,7 +4,11 @@
 use std::sync::Arc;
 
 use redis::Pipeline;
-use switchboard_core::bridge::{BridgeError, ClusterEvent};
+use std::time::Duration;
+
+use switchboard_core::bridge::{
+    BridgeError, ClaimOutcome, ClusterEvent, PeerAddress, PeerMessage, Queued,
+};
 use switchboard_core::{PeerInfo, RoomId};
 use tokio::sync::{mpsc, oneshot};
 
@@ -16,6 +20,27 @@ const BATCH: usize = 256;
 
 pub(crate) enum Op {
     Event(ClusterEvent),
+    /// PUBLISH on a peer's channel; answers whether a node took it.
+    SendToPeer {
+        peer: PeerAddress,
+        message: PeerMessage,
+        reply: oneshot::Sender<Result<bool, BridgeError>>,
+    },
+    Enqueue {
+        peer: PeerAddress,
+        message: Queued,
+        expires_in: Duration,
+        reply: oneshot::Sender<Result<(), BridgeError>>,
+    },
+    Claim {
+        peer: PeerAddress,
+        token: String,
+        reply: oneshot::Sender<Result<ClaimOutcome, BridgeError>>,
+    },
+    Release {
+        peer: PeerAddress,
+        token: String,
+    },
     Watch {
         room: RoomId,
         reply: oneshot::Sender<Result<Vec<PeerInfo>, BridgeError>>,
@@ -29,40 +54,93 @@ pub(crate) enum Op {
     Reassert(oneshot::Sender<Result<(), BridgeError>>),
 }
 
+/// Replies owed once a pipeline has run.
+#[derive(Default)]
+struct Replies {
+    events: usize,
+    /// One per non-ignored PUBLISH in the pipeline, in order.
+    sends: Vec<oneshot::Sender<Result<bool, BridgeError>>>,
+    enqueued: Vec<oneshot::Sender<Result<(), BridgeError>>>,
+}
+
+impl Replies {
+    fn is_empty(&self) -> bool {
+        self.events == 0 && self.sends.is_empty() && self.enqueued.is_empty()
+    }
+}
+
 pub(crate) async fn run(shared: Arc<Shared>, mut ops: mpsc::UnboundedReceiver<Op>) {
     let mut batch = Vec::with_capacity(BATCH);
     while ops.recv_many(&mut batch, BATCH).await > 0 {
         let mut pipe = redis::pipe();
-        let mut events = 0;
+        let mut replies = Replies::default();
         for op in batch.drain(..) {
             match op {
                 Op::Event(event) => {
                     add_event(&shared, &mut pipe, &event);
-                    events += 1;
+                    replies.events += 1;
+                }
+                Op::SendToPeer {
+                    peer,
+                    message,
+                    reply,
+                } => {
+                    pipe.publish(
+                        shared.keys.peer_channel(&peer),
+                        crate::peers::envelope(&peer, &message),
+                    );
+                    replies.sends.push(reply);
+                }
+                Op::Enqueue {
+                    peer,
+                    message,
+                    expires_in,
+                    reply,
+                } => {
+                    crate::peers::add_enqueue(&shared, &mut pipe, &peer, &message, expires_in);
+                    replies.enqueued.push(reply);
                 }
                 other => {
-                    if events > 0 {
-                        execute(&shared, &pipe, events).await;
+                    if !replies.is_empty() {
+                        execute(&shared, &pipe, std::mem::take(&mut replies)).await;
                         pipe = redis::pipe();
-                        events = 0;
                     }
                     run_control(&shared, other).await;
                 }
             }
         }
-        if events > 0 {
-            execute(&shared, &pipe, events).await;
+        if !replies.is_empty() {
+            execute(&shared, &pipe, replies).await;
         }
     }
 }
 
-async fn execute(shared: &Shared, pipe: &Pipeline, events: usize) {
+async fn execute(shared: &Shared, pipe: &Pipeline, replies: Replies) {
     let mut redis = shared.redis.clone();
-    match crate::lease::timed(shared, pipe.exec_async(&mut redis)).await {
-        Ok(()) => metrics::counter!("switchboard_cluster_published_total").increment(events as u64),
+    match crate::lease::timed(shared, pipe.query_async::<Vec<i64>>(&mut redis)).await {
+        Ok(receivers) => {
+            metrics::counter!("switchboard_cluster_published_total")
+                .increment((replies.events + replies.sends.len()) as u64);
+            for (reply, receivers) in replies.sends.into_iter().zip(receivers) {
+                let _ = reply.send(Ok(receivers > 0));
+            }
+            for reply in replies.enqueued {
+                let _ = reply.send(Ok(()));
+            }
+        }
         Err(err) => {
-            metrics::counter!("switchboard_cluster_publish_errors_total").increment(events as u64);
-            log::warn!("cluster: {events} event(s) not published: {err}");
+            metrics::counter!("switchboard_cluster_publish_errors_total")
+                .increment(replies.events as u64);
+            log::warn!(
+                "cluster: a pipeline of {} operation(s) failed: {err}",
+                replies.events + replies.sends.len() + replies.enqueued.len()
+            );
+            for reply in replies.sends {
+                let _ = reply.send(Err(err.clone()));
+            }
+            for reply in replies.enqueued {
+                let _ = reply.send(Err(err.clone()));
+            }
         }
     }
 }
@@ -142,7 +220,17 @@ async fn run_control(shared: &Shared, op: Op) {
             }
             let _ = reply.send(result);
         }
-        Op::Event(_) => unreachable!("events are pipelined by the caller"),
+        Op::Claim { peer, token, reply } => {
+            let _ = reply.send(crate::peers::claim(shared, &peer, &token).await);
+        }
+        Op::Release { peer, token } => {
+            if let Err(err) = crate::peers::release(shared, &peer, &token).await {
+                log::warn!("cluster: releasing {peer}: {err}");
+            }
+        }
+        Op::Event(_) | Op::SendToPeer { .. } | Op::Enqueue { .. } => {
+            unreachable!("pipelined operations are handled by the caller")
+        }
     }
 }
 

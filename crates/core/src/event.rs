@@ -48,6 +48,19 @@ pub enum Event {
         /// When this node received it: the relay-latency metric starts here.
         received_at: Instant,
     },
+    /// A message addressed to this peer by id (see `Directory`), not through a room.
+    Direct {
+        from: PeerId,
+        payload: Payload,
+        received_at: Instant,
+    },
+    /// Messages this peer sent to `peer` waited in a queue until they expired: `peer` never
+    /// connected.
+    Expired {
+        peer: PeerId,
+    },
+    /// A newer connection claimed this peer's id with the same token: this one must close.
+    Replaced,
 }
 
 /// An event pushed into a session's inbox.

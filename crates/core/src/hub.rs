@@ -13,12 +13,15 @@ use crate::bridge::Bridge;
 use crate::registry::{JoinRoom, Registry};
 use crate::room::Room;
 use crate::room::messages::{Leave, Signal};
-use crate::{Deliver, LeaveReason, NodeId, Payload, PeerId, PeerInfo, RoomError, RoomId};
+use crate::{
+    Deliver, Directory, LeaveReason, NodeId, Payload, PeerId, PeerInfo, RoomError, RoomId,
+};
 
 /// A node's rooms. Cheap to clone: one per session is fine.
 #[derive(Clone)]
 pub struct Hub {
     registry: Addr<Registry>,
+    directory: Directory,
     bridge: Arc<dyn Bridge>,
     room_count: Arc<AtomicUsize>,
 }
@@ -52,9 +55,15 @@ impl Hub {
         });
         Self {
             registry,
+            directory: Directory::new(bridge.clone()),
             bridge,
             room_count,
         }
+    }
+
+    /// Peers addressed by id rather than by room.
+    pub fn directory(&self) -> &Directory {
+        &self.directory
     }
 
     pub fn node(&self) -> &NodeId {

@@ -6,6 +6,7 @@
 //! knows a wire format, a socket, or Redis.
 
 pub mod bridge;
+mod directory;
 mod error;
 mod event;
 mod hub;
@@ -13,6 +14,7 @@ mod ids;
 mod registry;
 mod room;
 
+pub use directory::{ClaimError, Claimed, Directory, Sent};
 pub use error::RoomError;
 pub use event::{Deliver, Event, LeaveReason, Payload, PeerInfo};
 pub use hub::{Hub, Joined, RoomHandle};

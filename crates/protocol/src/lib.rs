@@ -5,3 +5,4 @@
 //! against the seed documents and fuzzed without a running server.
 
 pub mod conference;
+pub mod peerjs;

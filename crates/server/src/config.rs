@@ -57,6 +57,55 @@ pub struct Config {
     #[arg(long, env = "SWITCHBOARD_CLUSTER_LEASE", default_value = "5s", value_parser = humantime::parse_duration)]
     pub cluster_lease: Duration,
 
+    /// Where the PeerJS API lives: `GET <path>`, `<path><key>/id`, `<path><key>/peers`, and the
+    /// WebSocket at `<path>peerjs`.
+    #[arg(long, env = "SWITCHBOARD_PEERJS_PATH", default_value = "/")]
+    pub peerjs_path: String,
+
+    /// The key PeerJS clients must present.
+    #[arg(long, env = "SWITCHBOARD_PEERJS_KEY", default_value = "peerjs")]
+    pub peerjs_key: String,
+
+    /// Milliseconds a message for an absent PeerJS peer waits before its sender gets EXPIRE.
+    #[arg(
+        long,
+        env = "SWITCHBOARD_PEERJS_EXPIRE_TIMEOUT",
+        default_value_t = 5000
+    )]
+    pub peerjs_expire_timeout: u64,
+
+    /// Milliseconds without a HEARTBEAT after which a PeerJS client is dropped.
+    #[arg(
+        long,
+        env = "SWITCHBOARD_PEERJS_ALIVE_TIMEOUT",
+        default_value_t = 60000
+    )]
+    pub peerjs_alive_timeout: u64,
+
+    /// Most PeerJS clients connected to this node at once.
+    #[arg(
+        long,
+        env = "SWITCHBOARD_PEERJS_CONCURRENT_LIMIT",
+        default_value_t = 5000
+    )]
+    pub peerjs_concurrent_limit: usize,
+
+    /// Whether `GET <path><key>/peers` lists the connected ids (cluster-wide).
+    #[arg(long, env = "SWITCHBOARD_PEERJS_ALLOW_DISCOVERY", default_value_t = false, action = clap::ArgAction::Set)]
+    pub peerjs_allow_discovery: bool,
+
+    /// Milliseconds between two sweeps of expired message queues.
+    #[arg(
+        long,
+        env = "SWITCHBOARD_PEERJS_CLEANUP_OUT_MSGS",
+        default_value_t = 1000
+    )]
+    pub peerjs_cleanup_out_msgs: u64,
+
+    /// Origins allowed to call the PeerJS HTTP API, comma-separated [default: any, reflected].
+    #[arg(long, env = "SWITCHBOARD_PEERJS_CORS_ORIGINS", value_delimiter = ',')]
+    pub peerjs_cors_origins: Vec<String>,
+
     /// On SIGTERM or SIGINT, the longest the node takes to close its sockets and exit.
     #[arg(long, env = "SWITCHBOARD_DRAIN_TIMEOUT", default_value = "10s", value_parser = humantime::parse_duration)]
     pub drain_timeout: Duration,

@@ -6,6 +6,7 @@ mod conference;
 mod config;
 mod http;
 mod metrics;
+mod peerjs;
 mod shutdown;
 mod state;
 mod ws;
@@ -45,7 +46,15 @@ async fn run(config: Config) -> std::io::Result<()> {
     };
     let hub = Hub::start(bridge, workers);
     let sockets = SocketSettings::from(&config);
-    let state = web::Data::new(AppState::new(hub, sockets, metrics.clone(), cluster));
+    let peerjs = peerjs::PeerjsSettings::from(&config);
+    let cleanup_interval = peerjs.cleanup_interval;
+    let state = web::Data::new(AppState::new(
+        hub.clone(),
+        sockets,
+        metrics.clone(),
+        cluster,
+        peerjs,
+    ));
 
     let app_state = state.clone();
     let server = HttpServer::new(move || {
@@ -55,6 +64,8 @@ async fn run(config: Config) -> std::io::Result<()> {
             .route("/readyz", web::get().to(http::readyz))
             .route("/metrics", web::get().to(http::metrics))
             .route("/conference", web::get().to(conference::upgrade))
+            // Last: with the default path "/" the PeerJS scope takes every other path.
+            .configure(|service| peerjs::configure(&app_state.peerjs, service))
     })
     .workers(workers)
     .disable_signals()
@@ -64,6 +75,7 @@ async fn run(config: Config) -> std::io::Result<()> {
         log::info!("node {node} listening on {addr}");
     }
     let server = server.run();
+    actix_web::rt::spawn(peerjs::expire_queues(hub, cleanup_interval));
     actix_web::rt::spawn(shutdown::on_signal(
         state,
         server.handle(),

@@ -16,6 +16,7 @@ pub struct AppState {
     pub metrics: metrics_exporter_prometheus::PrometheusHandle,
     /// The Redis bridge, in cluster mode.
     pub cluster: Option<Arc<RedisBridge>>,
+    pub peerjs: Arc<crate::peerjs::PeerjsSettings>,
     draining: AtomicBool,
 }
 
@@ -25,6 +26,7 @@ impl AppState {
         sockets: SocketSettings,
         metrics: metrics_exporter_prometheus::PrometheusHandle,
         cluster: Option<Arc<RedisBridge>>,
+        peerjs: crate::peerjs::PeerjsSettings,
     ) -> Self {
         Self {
             hub,
@@ -32,6 +34,7 @@ impl AppState {
             sockets,
             metrics,
             cluster,
+            peerjs: Arc::new(peerjs),
             draining: AtomicBool::new(false),
         }
     }

@@ -4,15 +4,28 @@
 //! one bus are how the core's cross-node behaviour is tested without Redis.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
+use std::time::{Duration, Instant};
 
 use actix::Recipient;
 
-use super::{Bridge, BridgeError, BridgeFuture, ClusterEvent, FromCluster};
+use super::{
+    Bridge, BridgeError, BridgeFuture, ClaimOutcome, ClusterEvent, FromCluster, PeerAddress,
+    PeerMessage, PeerSink, Queued,
+};
 use crate::{NodeId, PeerId, PeerInfo, RoomId};
+
+struct PeerQueue {
+    messages: Vec<Queued>,
+    expires_at: Instant,
+}
 
 #[derive(Default)]
 struct BusState {
+    /// Who holds which peer id, with its token.
+    claims: HashMap<PeerAddress, (Arc<str>, NodeId)>,
+    queues: HashMap<PeerAddress, PeerQueue>,
+    sinks: HashMap<NodeId, Weak<dyn PeerSink>>,
     /// Who is in which room, cluster-wide.
     presence: HashMap<RoomId, HashMap<PeerId, PeerInfo>>,
     /// Which node's room actor hears a room's events.
@@ -36,6 +49,14 @@ impl MemoryBus {
             node,
             bus: self.clone(),
         }
+    }
+
+    /// The sink of the node holding `peer`, taken out of the lock so delivering never runs
+    /// under it.
+    fn holder_sink(&self, peer: &PeerAddress) -> Option<Arc<dyn PeerSink>> {
+        let state = self.lock();
+        let (_, node) = state.claims.get(peer)?;
+        state.sinks.get(node)?.upgrade()
     }
 
     fn lock(&self) -> MutexGuard<'_, BusState> {
@@ -144,5 +165,116 @@ impl Bridge for MemoryBridge {
             }
         }
         Ok(())
+    }
+
+    fn attach_peers(&self, sink: Weak<dyn PeerSink>) {
+        self.bus.lock().sinks.insert(self.node.clone(), sink);
+    }
+
+    fn claim_peer(&self, peer: &PeerAddress, token: &str) -> BridgeFuture<ClaimOutcome> {
+        let mut state = self.bus.lock();
+        let outcome = match state.claims.get(peer) {
+            None => ClaimOutcome::Claimed,
+            Some((held, _)) if &**held != token => ClaimOutcome::Taken,
+            Some((_, node)) => {
+                // The directory of this node replaces its own holder itself.
+                if let Some(sink) = state
+                    .sinks
+                    .get(node)
+                    .filter(|_| *node != self.node)
+                    .and_then(Weak::upgrade)
+                {
+                    sink.deliver(peer, PeerMessage::Replaced);
+                }
+                ClaimOutcome::TakenOver
+            }
+        };
+        if outcome != ClaimOutcome::Taken {
+            state
+                .claims
+                .insert(peer.clone(), (Arc::from(token), self.node.clone()));
+        }
+        Box::pin(std::future::ready(Ok(outcome)))
+    }
+
+    fn release_peer(&self, peer: &PeerAddress, token: &str) {
+        let mut state = self.bus.lock();
+        if state
+            .claims
+            .get(peer)
+            .is_some_and(|(held, node)| &**held == token && *node == self.node)
+        {
+            state.claims.remove(peer);
+        }
+    }
+
+    fn send_to_peer(&self, peer: &PeerAddress, message: PeerMessage) -> BridgeFuture<bool> {
+        let delivered = self
+            .bus
+            .holder_sink(peer)
+            .is_some_and(|sink| sink.deliver(peer, message));
+        Box::pin(std::future::ready(Ok(delivered)))
+    }
+
+    fn enqueue(
+        &self,
+        peer: &PeerAddress,
+        message: Queued,
+        expires_in: Duration,
+    ) -> BridgeFuture<()> {
+        self.bus
+            .lock()
+            .queues
+            .entry(peer.clone())
+            .or_insert_with(|| PeerQueue {
+                messages: Vec::new(),
+                expires_at: Instant::now() + expires_in,
+            })
+            .messages
+            .push(message);
+        Box::pin(std::future::ready(Ok(())))
+    }
+
+    fn take_queued(&self, peer: &PeerAddress) -> BridgeFuture<Vec<Queued>> {
+        let queued = self
+            .bus
+            .lock()
+            .queues
+            .remove(peer)
+            .map(|queue| queue.messages);
+        Box::pin(std::future::ready(Ok(queued.unwrap_or_default())))
+    }
+
+    fn take_expired(&self) -> BridgeFuture<Vec<(PeerAddress, Vec<Queued>)>> {
+        let now = Instant::now();
+        let mut state = self.bus.lock();
+        let expired: Vec<PeerAddress> = state
+            .queues
+            .iter()
+            .filter(|(_, queue)| queue.expires_at <= now)
+            .map(|(peer, _)| peer.clone())
+            .collect();
+        let taken = expired
+            .into_iter()
+            .filter_map(|peer| {
+                state
+                    .queues
+                    .remove(&peer)
+                    .map(|queue| (peer, queue.messages))
+            })
+            .collect();
+        Box::pin(std::future::ready(Ok(taken)))
+    }
+
+    fn list_peers(&self, space: &str) -> BridgeFuture<Vec<PeerId>> {
+        let peers = self
+            .bus
+            .lock()
+            .claims
+            .keys()
+            .filter(|peer| &*peer.space == space)
+            .map(|peer| peer.id.clone())
+            .collect();
+        Box::pin(std::future::ready(Ok(peers)))
     }
 }

@@ -6,6 +6,7 @@
 //! tests) and, in the server, the Redis pub/sub bridge. Rooms do not know which they have.
 
 mod memory;
+mod peers;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -13,6 +14,7 @@ use std::pin::Pin;
 use actix::{Message, Recipient};
 
 pub use memory::{MemoryBridge, MemoryBus};
+pub use peers::{ClaimOutcome, PeerAddress, PeerMessage, PeerSink, Queued};
 
 use crate::{LeaveReason, NodeId, Payload, PeerId, PeerInfo, RoomId};
 
@@ -87,4 +89,37 @@ pub trait Bridge: Send + Sync + 'static {
     /// signal to the node (or nodes) of its receivers. Never blocks: an error says at once
     /// that the cluster cannot be reached now, and a sent event is delivered at most once.
     fn publish(&self, event: ClusterEvent) -> Result<(), BridgeError>;
+
+    // Peers addressed by id (the `Directory`): who holds an id, messages between ids on any
+    // node, and queues for ids that are not connected yet.
+
+    /// Where messages for this node's peers go when they come from another node.
+    fn attach_peers(&self, sink: std::sync::Weak<dyn PeerSink>);
+
+    /// Claims `peer` for this node, atomically across the cluster.
+    fn claim_peer(&self, peer: &PeerAddress, token: &str) -> BridgeFuture<ClaimOutcome>;
+
+    /// Gives up a claim made with `token` (a newer claim is left alone).
+    fn release_peer(&self, peer: &PeerAddress, token: &str);
+
+    /// Hands `message` to the node that holds `peer`; answers whether some node took it.
+    fn send_to_peer(&self, peer: &PeerAddress, message: PeerMessage) -> BridgeFuture<bool>;
+
+    /// Keeps a message for a peer that is not connected, until it claims its id or the
+    /// queue's first message is `expires_in` old.
+    fn enqueue(
+        &self,
+        peer: &PeerAddress,
+        message: Queued,
+        expires_in: std::time::Duration,
+    ) -> BridgeFuture<()>;
+
+    /// Removes and returns what waits for `peer`, oldest first.
+    fn take_queued(&self, peer: &PeerAddress) -> BridgeFuture<Vec<Queued>>;
+
+    /// Removes and returns the queues past their expiry (each taken by one node only).
+    fn take_expired(&self) -> BridgeFuture<Vec<(PeerAddress, Vec<Queued>)>>;
+
+    /// The ids claimed in `space`, on every node.
+    fn list_peers(&self, space: &str) -> BridgeFuture<Vec<PeerId>>;
 }

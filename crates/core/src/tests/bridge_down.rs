@@ -7,10 +7,13 @@ use crate::bridge::{BridgeError, BridgeFuture, ClusterEvent, FromCluster};
 /// Knows the members other nodes held when it last could ask, and cannot send anything.
 struct DownBridge {
     node: NodeId,
+    peers: crate::bridge::MemoryBridge,
     remote: Vec<PeerInfo>,
 }
 
 impl Bridge for DownBridge {
+    peers_in_memory!(peers);
+
     fn node(&self) -> &NodeId {
         &self.node
     }
@@ -29,6 +32,7 @@ impl Bridge for DownBridge {
 fn down_hub(remote: Vec<PeerInfo>) -> Hub {
     let bridge = DownBridge {
         node: NodeId::new("here"),
+        peers: crate::bridge::MemoryBus::new().bridge(NodeId::new("here")),
         remote,
     };
     Hub::start(Arc::new(bridge), 1)

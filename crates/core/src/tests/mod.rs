@@ -70,7 +70,61 @@ enum Seen {
     Joined(RoomId, PeerInfo),
     Left(RoomId, PeerId, LeaveReason),
     Signal(RoomId, PeerId, String),
+    /// Events for peers addressed by id (the `Directory`).
+    Direct(PeerId, String),
+    Expired(PeerId),
+    Replaced,
 }
+
+/// The peer-addressing half of `Bridge` for the test bridges below, which only shape room
+/// traffic: a single-node `MemoryBridge` serves it.
+macro_rules! peers_in_memory {
+    ($field:ident) => {
+        fn attach_peers(&self, sink: std::sync::Weak<dyn crate::bridge::PeerSink>) {
+            self.$field.attach_peers(sink)
+        }
+        fn claim_peer(
+            &self,
+            peer: &crate::bridge::PeerAddress,
+            token: &str,
+        ) -> BridgeFuture<crate::bridge::ClaimOutcome> {
+            self.$field.claim_peer(peer, token)
+        }
+        fn release_peer(&self, peer: &crate::bridge::PeerAddress, token: &str) {
+            self.$field.release_peer(peer, token)
+        }
+        fn send_to_peer(
+            &self,
+            peer: &crate::bridge::PeerAddress,
+            message: crate::bridge::PeerMessage,
+        ) -> BridgeFuture<bool> {
+            self.$field.send_to_peer(peer, message)
+        }
+        fn enqueue(
+            &self,
+            peer: &crate::bridge::PeerAddress,
+            message: crate::bridge::Queued,
+            expires_in: std::time::Duration,
+        ) -> BridgeFuture<()> {
+            self.$field.enqueue(peer, message, expires_in)
+        }
+        fn take_queued(
+            &self,
+            peer: &crate::bridge::PeerAddress,
+        ) -> BridgeFuture<Vec<crate::bridge::Queued>> {
+            self.$field.take_queued(peer)
+        }
+        fn take_expired(
+            &self,
+        ) -> BridgeFuture<Vec<(crate::bridge::PeerAddress, Vec<crate::bridge::Queued>)>> {
+            self.$field.take_expired()
+        }
+        fn list_peers(&self, space: &str) -> BridgeFuture<Vec<PeerId>> {
+            self.$field.list_peers(space)
+        }
+    };
+}
+pub(crate) use peers_in_memory;
 
 impl From<Event> for Seen {
     fn from(event: Event) -> Self {
@@ -83,6 +137,9 @@ impl From<Event> for Seen {
                 payload,
                 ..
             } => Self::Signal(room, from, payload.to_string()),
+            Event::Direct { from, payload, .. } => Self::Direct(from, payload.to_string()),
+            Event::Expired { peer } => Self::Expired(peer),
+            Event::Replaced => Self::Replaced,
         }
     }
 }

@@ -10,12 +10,15 @@ use crate::bridge::{BridgeError, BridgeFuture, ClusterEvent, FromCluster};
 /// so the test can speak for the cluster, and records what the room publishes.
 struct HandBridge {
     node: NodeId,
+    peers: crate::bridge::MemoryBridge,
     remote: Vec<PeerInfo>,
     inbox: Mutex<Option<Recipient<FromCluster>>>,
     published: Mutex<Vec<ClusterEvent>>,
 }
 
 impl Bridge for HandBridge {
+    peers_in_memory!(peers);
+
     fn node(&self) -> &NodeId {
         &self.node
     }
@@ -41,6 +44,7 @@ async fn a_members_list_from_the_cluster_is_applied_as_differences() {
     let (gone, kept, new) = (peer("r1", &other), peer("r2", &other), peer("r3", &other));
     let bridge = Arc::new(HandBridge {
         node: NodeId::new("here"),
+        peers: crate::bridge::MemoryBus::new().bridge(NodeId::new("here")),
         remote: vec![gone.clone(), kept.clone()],
         inbox: Mutex::new(None),
         published: Mutex::new(Vec::new()),

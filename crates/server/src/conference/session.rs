@@ -17,7 +17,7 @@ use crate::metrics::{
     SLOW_CONSUMERS,
 };
 use crate::state::AppState;
-use crate::ws::{CloseCode, Connections, Liveness, Outbox, Shutdown};
+use crate::ws::{CloseCode, Connections, Incoming, Liveness, Outbox, Shutdown};
 
 pub struct ConferenceSession {
     pub(super) id: PeerId,
@@ -160,6 +160,8 @@ impl ConferenceSession {
                     metrics::histogram!(RELAY_LATENCY).record(received_at.elapsed().as_secs_f64());
                 }
             }
+            // Peers addressed by id belong to other dialects; this session claims no id.
+            Event::Direct { .. } | Event::Expired { .. } | Event::Replaced => {}
         }
     }
 
@@ -205,9 +207,9 @@ impl Actor for ConferenceSession {
 impl StreamHandler<Result<AggregatedMessage, WsError>> for ConferenceSession {
     fn handle(&mut self, item: Result<AggregatedMessage, WsError>, ctx: &mut Self::Context) {
         self.liveness.heard();
-        match item {
-            Ok(AggregatedMessage::Text(text)) => self.on_text(&text, ctx),
-            Ok(AggregatedMessage::Binary(_)) => {
+        match Incoming::from(item) {
+            Incoming::Text(text) => self.on_text(&text, ctx),
+            Incoming::Binary => {
                 metrics::counter!(MESSAGES_IN, "dialect" => DIALECT, "kind" => "binary")
                     .increment(1);
                 let error = ProtocolError::new(
@@ -216,14 +218,14 @@ impl StreamHandler<Result<AggregatedMessage, WsError>> for ConferenceSession {
                 );
                 self.send_error(error, ctx);
             }
-            Ok(AggregatedMessage::Ping(payload)) => {
+            Incoming::Ping(payload) => {
                 if let Some(outbox) = &self.outbox {
                     outbox.pong(payload);
                 }
             }
-            Ok(AggregatedMessage::Pong(_)) => {}
-            Ok(AggregatedMessage::Close(_)) => self.close(CloseCode::Normal, "", ctx),
-            Err(WsError::Overflow) => {
+            Incoming::Pong => {}
+            Incoming::Closed => self.close(CloseCode::Normal, "", ctx),
+            Incoming::TooLarge => {
                 log::info!(
                     "conference {}: frame over {} bytes",
                     self.id,
@@ -233,11 +235,11 @@ impl StreamHandler<Result<AggregatedMessage, WsError>> for ConferenceSession {
                     .increment(1);
                 self.close(CloseCode::Size, "frame too large", ctx);
             }
-            Err(WsError::Io(error)) => {
+            Incoming::Lost(error) => {
                 log::info!("conference {}: connection lost: {error}", self.id);
                 ctx.stop();
             }
-            Err(error) => {
+            Incoming::Invalid(error) => {
                 log::info!("conference {}: protocol error: {error}", self.id);
                 self.close(CloseCode::Protocol, "protocol error", ctx);
             }

@@ -3,9 +3,11 @@
 //! connections that a drain closes.
 
 mod connections;
+mod incoming;
 mod liveness;
 mod outbox;
 
 pub use connections::{Connections, Shutdown};
+pub use incoming::Incoming;
 pub use liveness::Liveness;
 pub use outbox::{CloseCode, Outbox};

@@ -1,0 +1,67 @@
+//! The Lua scripts that make peer-id claims and queue takeovers atomic in Redis. Keys are built
+//! from the prefix inside the scripts where they depend on stored data (single Redis, not
+//! Redis Cluster).
+
+/// KEYS: peer, node peers, peer set. ARGV: token, node, node-peers entry, id.
+/// Returns {"claimed"|"taken_over"|"taken", previous node}.
+pub(crate) const CLAIM: &str = r#"
+local held = redis.call('GET', KEYS[1])
+local previous = ''
+if held then
+  local h = cjson.decode(held)
+  if h.token ~= ARGV[1] then return {'taken', h.node} end
+  previous = h.node
+end
+redis.call('SET', KEYS[1], cjson.encode({token = ARGV[1], node = ARGV[2]}))
+redis.call('SADD', KEYS[2], ARGV[3])
+redis.call('SADD', KEYS[3], ARGV[4])
+if held then return {'taken_over', previous} end
+return {'claimed', ''}
+"#;
+
+/// KEYS: peer, node peers, peer set. ARGV: token, node, node-peers entry, id.
+/// Frees the id only if this node still holds it with this token.
+pub(crate) const RELEASE: &str = r#"
+redis.call('SREM', KEYS[2], ARGV[3])
+local held = redis.call('GET', KEYS[1])
+if held then
+  local h = cjson.decode(held)
+  if h.token == ARGV[1] and h.node == ARGV[2] then
+    redis.call('DEL', KEYS[1])
+    redis.call('SREM', KEYS[3], ARGV[4])
+  end
+end
+return 1
+"#;
+
+/// KEYS: node peers. ARGV: node, prefix. Frees every id the node still holds; returns how many.
+pub(crate) const EVICT_PEERS: &str = r#"
+local entries = redis.call('SMEMBERS', KEYS[1])
+for _, entry in ipairs(entries) do
+  local a = cjson.decode(entry)
+  local key = ARGV[2] .. 'peer:' .. a[1] .. ':' .. a[2]
+  local held = redis.call('GET', key)
+  if held and cjson.decode(held).node == ARGV[1] then
+    redis.call('DEL', key)
+    redis.call('SREM', ARGV[2] .. 'peerset:' .. a[1], a[2])
+  end
+end
+redis.call('DEL', KEYS[1])
+return #entries
+"#;
+
+/// KEYS: queue index. ARGV: now (ms), prefix, most. Takes the expired queues: each is taken
+/// by exactly one caller. Returns {entry, {messages...}, entry, {...}, ...}.
+pub(crate) const TAKE_EXPIRED: &str = r#"
+local entries = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))
+local out = {}
+for _, entry in ipairs(entries) do
+  redis.call('ZREM', KEYS[1], entry)
+  local a = cjson.decode(entry)
+  local key = ARGV[2] .. 'queue:' .. a[1] .. ':' .. a[2]
+  table.insert(out, entry)
+  table.insert(out, redis.call('LRANGE', key, 0, -1))
+  redis.call('DEL', key)
+end
+return out
+"#;

@@ -1,0 +1,1 @@
+//! PeerJS protocol tests (being written).

@@ -1,0 +1,373 @@
+//! One actor per PeerJS WebSocket. It claims the client's id in the directory (OPEN, or
+//! ID-TAKEN), relays OFFER/ANSWER/CANDIDATE/LEAVE/EXPIRE with `src` set by the server, and
+//! drops a client that sent no HEARTBEAT for `alive_timeout`.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use actix::prelude::*;
+use actix_web::{HttpRequest, HttpResponse, web};
+use actix_ws::{AggregatedMessage, ProtocolError as WsError};
+use switchboard_core::bridge::PeerAddress;
+use switchboard_core::{ClaimError, Deliver, Event, Hub, PeerId, Sent};
+use switchboard_protocol::peerjs::{self as wire, ClientMessage, RelayKind};
+
+use super::{DIALECT, PeerjsSettings};
+use crate::metrics::{
+    CONNECTIONS, CONNECTIONS_OPENED, ERRORS, MESSAGES_IN, MESSAGES_OUT, RELAY_LATENCY,
+    SLOW_CONSUMERS,
+};
+use crate::state::AppState;
+use crate::ws::{CloseCode, Connections, Incoming, Liveness, Outbox, Shutdown};
+
+/// `GET <path>peerjs?key&id&token`: the checks that need no state answer on the socket and
+/// close it, as peerjs-server does (its clients read the reason from the ERROR message).
+pub async fn upgrade(
+    req: HttpRequest,
+    body: web::Payload,
+    state: web::Data<AppState>,
+) -> actix_web::Result<HttpResponse> {
+    if state.is_draining() {
+        return Ok(HttpResponse::ServiceUnavailable().json(
+            serde_json::json!({"code": "draining", "message": "this node is shutting down"}),
+        ));
+    }
+    let (response, socket, stream) = actix_ws::handle(&req, body)?;
+    let refusal = match wire::parse_connect_query(req.query_string()) {
+        Err(error) => Err(error.message()),
+        Ok(params) if params.key != state.peerjs.key => Err(wire::errors::INVALID_KEY),
+        Ok(params) => Ok(params),
+    };
+    let params = match refusal {
+        Ok(params) => params,
+        Err(message) => {
+            metrics::counter!(ERRORS, "dialect" => DIALECT, "code" => "connect_refused")
+                .increment(1);
+            actix_rt::spawn(async move {
+                let mut socket = socket;
+                let _ = socket.text(wire::render_error(message)).await;
+                let _ = socket.close(None).await;
+                drop(stream);
+            });
+            return Ok(response);
+        }
+    };
+    let limit = state.sockets.max_frame_size;
+    let stream = stream
+        .max_frame_size(limit)
+        .aggregate_continuations()
+        .max_continuation_size(limit);
+    PeerjsSession::create(|ctx| {
+        ctx.add_stream(stream);
+        PeerjsSession {
+            address: PeerAddress::new(DIALECT, PeerId::new(params.id)),
+            token: Arc::from(params.token),
+            hub: state.hub.clone(),
+            settings: state.peerjs.clone(),
+            outbox: Some(Outbox::start(socket, state.sockets.outgoing_buffer)),
+            heartbeat: Liveness::new(state.peerjs.alive_timeout),
+            ping_interval: state.sockets.ping_interval,
+            inbox: ctx.address().recipient(),
+            claimed: false,
+            connections: state.connections.clone(),
+            connection_key: None,
+        }
+    });
+    Ok(response)
+}
+
+pub struct PeerjsSession {
+    address: PeerAddress,
+    token: Arc<str>,
+    hub: Hub,
+    settings: Arc<PeerjsSettings>,
+    outbox: Option<Outbox>,
+    /// Only HEARTBEAT proves a PeerJS client alive, as in peerjs-server.
+    heartbeat: Liveness,
+    ping_interval: Duration,
+    inbox: Recipient<Deliver>,
+    claimed: bool,
+    connections: Arc<Connections>,
+    connection_key: Option<u64>,
+}
+
+impl PeerjsSession {
+    fn id(&self) -> &PeerId {
+        &self.address.id
+    }
+
+    fn send(
+        &mut self,
+        kind: &'static str,
+        text: impl Into<bytestring::ByteString>,
+        ctx: &mut Context<Self>,
+    ) {
+        let Some(outbox) = &self.outbox else { return };
+        if outbox.text(text).is_err() {
+            log::warn!("peerjs {}: slow consumer, disconnecting", self.id());
+            metrics::counter!(SLOW_CONSUMERS, "dialect" => DIALECT).increment(1);
+            if let Some(outbox) = self.outbox.take() {
+                outbox.close_now(CloseCode::Policy, "slow consumer: outgoing buffer full");
+            }
+            ctx.stop();
+            return;
+        }
+        metrics::counter!(MESSAGES_OUT, "dialect" => DIALECT, "kind" => kind).increment(1);
+    }
+
+    fn send_error(&mut self, code: &'static str, message: &str, ctx: &mut Context<Self>) {
+        log::info!("peerjs {}: {message}", self.id());
+        metrics::counter!(ERRORS, "dialect" => DIALECT, "code" => code).increment(1);
+        self.send("ERROR", wire::render_error(message), ctx);
+    }
+
+    fn close(&mut self, code: CloseCode, description: &str, ctx: &mut Context<Self>) {
+        if let Some(outbox) = self.outbox.take() {
+            outbox.close(code, description);
+        }
+        ctx.stop();
+    }
+
+    fn on_claim(
+        &mut self,
+        result: Result<switchboard_core::Claimed, ClaimError>,
+        ctx: &mut Context<Self>,
+    ) {
+        match result {
+            Ok(claimed) => {
+                self.claimed = true;
+                if self.hub.directory().local_count(DIALECT) > self.settings.concurrent_limit {
+                    self.send_error(
+                        "concurrent_limit",
+                        wire::errors::CONNECTION_LIMIT_EXCEED,
+                        ctx,
+                    );
+                    return self.close(CloseCode::Normal, "", ctx);
+                }
+                // A takeover (same id, same token) gets no second OPEN, as with peerjs-server.
+                if claimed.taken_over {
+                    log::info!(
+                        "peerjs {} reconnected, replacing its previous socket",
+                        self.id()
+                    );
+                } else {
+                    log::info!("peerjs {} connected", self.id());
+                    self.send("OPEN", wire::render_open(), ctx);
+                }
+                for queued in claimed.queued {
+                    self.send("relayed", queued.payload, ctx);
+                }
+            }
+            Err(ClaimError::Taken) => {
+                log::info!("peerjs {}: id taken", self.id());
+                metrics::counter!(ERRORS, "dialect" => DIALECT, "code" => "id_taken").increment(1);
+                self.send("ID-TAKEN", wire::render_id_taken(), ctx);
+                self.close(CloseCode::Normal, "", ctx);
+            }
+            Err(ClaimError::Unavailable(err)) => {
+                self.send_error("unavailable", &format!("Server unavailable: {err}"), ctx);
+                self.close(CloseCode::Again, "cluster unavailable", ctx);
+            }
+        }
+    }
+
+    fn on_text(&mut self, text: &str, ctx: &mut Context<Self>) {
+        match wire::parse_message(text) {
+            Ok(ClientMessage::Heartbeat) => {
+                metrics::counter!(MESSAGES_IN, "dialect" => DIALECT, "kind" => "HEARTBEAT")
+                    .increment(1);
+                self.heartbeat.heard();
+            }
+            Ok(ClientMessage::Relay { kind, dst, payload }) => {
+                metrics::counter!(MESSAGES_IN, "dialect" => DIALECT, "kind" => kind.as_str())
+                    .increment(1);
+                self.relay(kind, dst, payload.as_deref(), ctx);
+            }
+            Ok(ClientMessage::LeaveServer) => {
+                metrics::counter!(MESSAGES_IN, "dialect" => DIALECT, "kind" => "LEAVE")
+                    .increment(1);
+                self.close(CloseCode::Normal, "", ctx);
+            }
+            Ok(ClientMessage::Unknown { kind }) => {
+                metrics::counter!(MESSAGES_IN, "dialect" => DIALECT, "kind" => "unknown")
+                    .increment(1);
+                log::debug!(
+                    "peerjs {}: message of unknown type {kind:?} dropped",
+                    self.id()
+                );
+            }
+            Err(error) => self.send_error("invalid_message", &error.0, ctx),
+        }
+    }
+
+    fn relay(
+        &mut self,
+        kind: RelayKind,
+        dst: String,
+        payload: Option<&serde_json::value::RawValue>,
+        ctx: &mut Context<Self>,
+    ) {
+        let frame = wire::render_relay(kind.as_str(), self.id().as_str(), &dst, payload);
+        let keep_for = kind.is_queued().then_some(self.settings.expire_timeout);
+        let to = PeerAddress::new(DIALECT, PeerId::new(dst));
+        let sending = self.hub.directory().send(
+            &to,
+            self.id().clone(),
+            frame.into(),
+            Instant::now(),
+            keep_for,
+        );
+        ctx.spawn(sending.into_actor(self).map(move |result, session, ctx| {
+            if let Err(err) = result {
+                // The peer may be on a node out of reach now: tell the sender the PeerJS way,
+                // which fails this connection attempt but keeps the client's Peer alive.
+                log::info!(
+                    "peerjs {}: {} to {} not sent: {err}",
+                    session.id(),
+                    kind.as_str(),
+                    to.id
+                );
+                if kind.is_queued() {
+                    let expire = wire::render_expire(to.id.as_str(), session.id().as_str());
+                    session.send("EXPIRE", expire, ctx);
+                }
+            } else if let Ok(Sent::Dropped) = result {
+                log::debug!(
+                    "peerjs {}: {} to absent {} dropped",
+                    session.id(),
+                    kind.as_str(),
+                    to.id
+                );
+            }
+        }));
+    }
+}
+
+impl Actor for PeerjsSession {
+    type Context = Context<Self>;
+
+    fn started(&mut self, ctx: &mut Self::Context) {
+        metrics::gauge!(CONNECTIONS, "dialect" => DIALECT).increment(1.0);
+        metrics::counter!(CONNECTIONS_OPENED, "dialect" => DIALECT).increment(1);
+        self.connection_key = Some(self.connections.add(ctx.address().recipient()));
+        let claiming = self.hub.directory().claim(
+            self.address.clone(),
+            self.token.clone(),
+            self.inbox.clone(),
+        );
+        ctx.wait(
+            claiming
+                .into_actor(self)
+                .map(|result, session, ctx| session.on_claim(result, ctx)),
+        );
+        let check_every = (self.settings.alive_timeout / 4)
+            .clamp(Duration::from_millis(100), Duration::from_secs(5));
+        ctx.run_interval(check_every, |session, ctx| {
+            if session.heartbeat.is_silent() {
+                log::info!(
+                    "peerjs {}: no HEARTBEAT for {:?}, dropping",
+                    session.id(),
+                    session.settings.alive_timeout
+                );
+                session.close(CloseCode::Away, "heartbeat timeout", ctx);
+            }
+        });
+        // Transport pings keep idle connections open through proxies; they do not count as
+        // a HEARTBEAT.
+        ctx.run_interval(self.ping_interval, |session, _| {
+            if let Some(outbox) = &session.outbox {
+                outbox.ping();
+            }
+        });
+    }
+
+    fn stopped(&mut self, _: &mut Self::Context) {
+        if self.claimed {
+            self.hub.directory().release(&self.address, &self.inbox);
+        }
+        if let Some(key) = self.connection_key.take() {
+            self.connections.remove(key);
+        }
+        if let Some(outbox) = self.outbox.take() {
+            outbox.close(CloseCode::Normal, "");
+        }
+        metrics::gauge!(CONNECTIONS, "dialect" => DIALECT).decrement(1.0);
+        log::info!("peerjs {} disconnected", self.id());
+    }
+}
+
+impl StreamHandler<Result<AggregatedMessage, WsError>> for PeerjsSession {
+    fn handle(&mut self, item: Result<AggregatedMessage, WsError>, ctx: &mut Self::Context) {
+        match Incoming::from(item) {
+            Incoming::Text(text) => self.on_text(&text, ctx),
+            Incoming::Binary => self.send_error(
+                "binary_unsupported",
+                "Binary frames are not supported; send JSON text",
+                ctx,
+            ),
+            Incoming::Ping(payload) => {
+                if let Some(outbox) = &self.outbox {
+                    outbox.pong(payload);
+                }
+            }
+            Incoming::Pong => {}
+            Incoming::Closed => self.close(CloseCode::Normal, "", ctx),
+            Incoming::TooLarge => {
+                metrics::counter!(ERRORS, "dialect" => DIALECT, "code" => "frame_too_large")
+                    .increment(1);
+                self.close(CloseCode::Size, "frame too large", ctx);
+            }
+            Incoming::Lost(error) => {
+                log::info!("peerjs {}: connection lost: {error}", self.id());
+                ctx.stop();
+            }
+            Incoming::Invalid(error) => {
+                log::info!("peerjs {}: protocol error: {error}", self.id());
+                self.close(CloseCode::Protocol, "protocol error", ctx);
+            }
+        }
+    }
+
+    fn finished(&mut self, ctx: &mut Self::Context) {
+        ctx.stop();
+    }
+}
+
+impl Handler<Deliver> for PeerjsSession {
+    type Result = ();
+
+    fn handle(&mut self, Deliver(event): Deliver, ctx: &mut Self::Context) {
+        match event {
+            Event::Direct {
+                payload,
+                received_at,
+                ..
+            } => {
+                self.send("relayed", payload, ctx);
+                metrics::histogram!(RELAY_LATENCY).record(received_at.elapsed().as_secs_f64());
+            }
+            Event::Expired { peer } => {
+                let expire = wire::render_expire(peer.as_str(), self.id().as_str());
+                self.send("EXPIRE", expire, ctx);
+            }
+            Event::Replaced => {
+                log::info!(
+                    "peerjs {}: replaced by a new connection with the same token",
+                    self.id()
+                );
+                // The directory handed the id to the new connection: do not release it.
+                self.claimed = false;
+                self.close(CloseCode::Normal, "replaced by a new connection", ctx);
+            }
+            Event::PeerJoined { .. } | Event::PeerLeft { .. } | Event::Signal { .. } => {}
+        }
+    }
+}
+
+impl Handler<Shutdown> for PeerjsSession {
+    type Result = ();
+
+    fn handle(&mut self, _: Shutdown, ctx: &mut Self::Context) {
+        self.close(CloseCode::Away, "server draining", ctx);
+    }
+}
