@@ -27,6 +27,24 @@ pub(crate) fn envelope(peer: &PeerAddress, message: &PeerMessage) -> String {
     serde_json::to_string(&envelope).expect("envelopes serialize")
 }
 
+/// A call of [`scripts::CLAIM`] or [`scripts::RELEASE`], which take the same keys and
+/// arguments.
+fn claim_script(shared: &Shared, script: &str, peer: &PeerAddress, token: &str) -> redis::Cmd {
+    let keys = &shared.keys;
+    let node = shared.node.as_str();
+    let mut call = redis::cmd("EVAL");
+    call.arg(script)
+        .arg(3)
+        .arg(keys.peer(peer))
+        .arg(keys.node_peers(node))
+        .arg(keys.peer_set(&peer.space))
+        .arg(token)
+        .arg(node)
+        .arg(wire::peer_entry(peer))
+        .arg(peer.id.as_str());
+    call
+}
+
 /// Runs on the writer task, in order with releases of the same id.
 pub(crate) async fn claim(
     shared: &Shared,
@@ -38,17 +56,7 @@ pub(crate) async fn claim(
     let mut redis = shared.redis.clone();
     let (outcome, previous): (String, String) = timed(
         shared,
-        redis::cmd("EVAL")
-            .arg(scripts::CLAIM)
-            .arg(3)
-            .arg(keys.peer(peer))
-            .arg(keys.node_peers(node))
-            .arg(keys.peer_set(&peer.space))
-            .arg(token)
-            .arg(node)
-            .arg(wire::peer_entry(peer))
-            .arg(peer.id.as_str())
-            .query_async(&mut redis),
+        claim_script(shared, scripts::CLAIM, peer, token).query_async(&mut redis),
     )
     .await?;
     let outcome = match outcome.as_str() {
@@ -81,7 +89,6 @@ pub(crate) async fn release(
     token: &str,
 ) -> Result<(), BridgeError> {
     let keys = &shared.keys;
-    let node = shared.node.as_str();
     let mut redis = shared.redis.clone();
     if lock(&shared.local_peers)
         .get(peer)
@@ -92,17 +99,7 @@ pub(crate) async fn release(
     timed(shared, redis.unsubscribe(keys.peer_channel(peer))).await?;
     let _: i64 = timed(
         shared,
-        redis::cmd("EVAL")
-            .arg(scripts::RELEASE)
-            .arg(3)
-            .arg(keys.peer(peer))
-            .arg(keys.node_peers(node))
-            .arg(keys.peer_set(&peer.space))
-            .arg(token)
-            .arg(node)
-            .arg(wire::peer_entry(peer))
-            .arg(peer.id.as_str())
-            .query_async(&mut redis),
+        claim_script(shared, scripts::RELEASE, peer, token).query_async(&mut redis),
     )
     .await?;
     Ok(())

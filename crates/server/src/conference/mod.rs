@@ -18,17 +18,10 @@ pub async fn upgrade(
     body: web::Payload,
     state: web::Data<AppState>,
 ) -> actix_web::Result<HttpResponse> {
-    if state.is_draining() {
-        return Ok(HttpResponse::ServiceUnavailable().json(
-            serde_json::json!({"code": "draining", "message": "this node is shutting down"}),
-        ));
-    }
-    let (response, socket, stream) = actix_ws::handle(&req, body)?;
-    let limit = state.sockets.max_frame_size;
-    let stream = stream
-        .max_frame_size(limit)
-        .aggregate_continuations()
-        .max_continuation_size(limit);
+    let (response, socket, stream) = match crate::ws::accept(&req, body, &state)? {
+        Ok(accepted) => accepted,
+        Err(refused) => return Ok(refused),
+    };
     ConferenceSession::create(|ctx| {
         ctx.add_stream(stream);
         ConferenceSession::new(&state, socket)

@@ -12,12 +12,9 @@ use switchboard_protocol::conference::{self as wire, ErrorCode, ProtocolError, S
 
 use super::DIALECT;
 use crate::config::SocketSettings;
-use crate::metrics::{
-    CONNECTIONS, CONNECTIONS_OPENED, ERRORS, MESSAGES_IN, MESSAGES_OUT, RELAY_LATENCY,
-    SLOW_CONSUMERS,
-};
+use crate::metrics::{CONNECTIONS, CONNECTIONS_OPENED, ERRORS, MESSAGES_IN, RELAY_LATENCY};
 use crate::state::AppState;
-use crate::ws::{CloseCode, Connections, Incoming, Liveness, Outbox, Shutdown};
+use crate::ws::{CloseCode, Connections, Incoming, Liveness, Outbox, Shutdown, SocketSession};
 
 pub struct ConferenceSession {
     pub(super) id: PeerId,
@@ -51,24 +48,13 @@ impl ConferenceSession {
         }
     }
 
-    /// Sends a frame; a client too slow to take it is disconnected.
     pub(super) fn send(
         &mut self,
         kind: &'static str,
         text: impl Into<bytestring::ByteString>,
         ctx: &mut Context<Self>,
     ) {
-        let Some(outbox) = &self.outbox else { return };
-        if outbox.text(text).is_err() {
-            log::warn!("conference {}: slow consumer, disconnecting", self.id);
-            metrics::counter!(SLOW_CONSUMERS, "dialect" => DIALECT).increment(1);
-            if let Some(outbox) = self.outbox.take() {
-                outbox.close_now(CloseCode::Policy, "slow consumer: outgoing buffer full");
-            }
-            ctx.stop();
-            return;
-        }
-        metrics::counter!(MESSAGES_OUT, "dialect" => DIALECT, "kind" => kind).increment(1);
+        self.send_frame(kind, text, ctx);
     }
 
     pub(super) fn render(
@@ -84,13 +70,6 @@ impl ConferenceSession {
         log::debug!("conference {}: {error}", self.id);
         metrics::counter!(ERRORS, "dialect" => DIALECT, "code" => error.code.as_str()).increment(1);
         self.render("system/error", &ServerMessage::Error(&error), ctx);
-    }
-
-    fn close(&mut self, code: CloseCode, description: &str, ctx: &mut Context<Self>) {
-        if let Some(outbox) = self.outbox.take() {
-            outbox.close(code, description);
-        }
-        ctx.stop();
     }
 
     /// Handles the backlog in order until it is empty or a message waits for the core.
@@ -184,9 +163,9 @@ impl Actor for ConferenceSession {
         ctx.run_interval(self.settings.ping_interval, |session, ctx| {
             if session.liveness.is_silent() {
                 log::info!("conference {}: ping timeout", session.id);
-                session.close(CloseCode::Away, "ping timeout", ctx);
-            } else if let Some(outbox) = &session.outbox {
-                outbox.ping();
+                session.close_socket(CloseCode::Away, "ping timeout", ctx);
+            } else {
+                session.ping();
             }
         });
     }
@@ -204,12 +183,24 @@ impl Actor for ConferenceSession {
     }
 }
 
+impl SocketSession for ConferenceSession {
+    const DIALECT: &'static str = DIALECT;
+
+    fn outbox_slot(&mut self) -> &mut Option<Outbox> {
+        &mut self.outbox
+    }
+
+    fn label(&self) -> String {
+        format!("conference {}", self.id)
+    }
+}
+
 impl StreamHandler<Result<AggregatedMessage, WsError>> for ConferenceSession {
     fn handle(&mut self, item: Result<AggregatedMessage, WsError>, ctx: &mut Self::Context) {
         self.liveness.heard();
-        match Incoming::from(item) {
-            Incoming::Text(text) => self.on_text(&text, ctx),
-            Incoming::Binary => {
+        match self.on_transport(Incoming::from(item), ctx) {
+            Some(Incoming::Text(text)) => self.on_text(&text, ctx),
+            Some(_) => {
                 metrics::counter!(MESSAGES_IN, "dialect" => DIALECT, "kind" => "binary")
                     .increment(1);
                 let error = ProtocolError::new(
@@ -218,31 +209,7 @@ impl StreamHandler<Result<AggregatedMessage, WsError>> for ConferenceSession {
                 );
                 self.send_error(error, ctx);
             }
-            Incoming::Ping(payload) => {
-                if let Some(outbox) = &self.outbox {
-                    outbox.pong(payload);
-                }
-            }
-            Incoming::Pong => {}
-            Incoming::Closed => self.close(CloseCode::Normal, "", ctx),
-            Incoming::TooLarge => {
-                log::info!(
-                    "conference {}: frame over {} bytes",
-                    self.id,
-                    self.settings.max_frame_size
-                );
-                metrics::counter!(ERRORS, "dialect" => DIALECT, "code" => "frame_too_large")
-                    .increment(1);
-                self.close(CloseCode::Size, "frame too large", ctx);
-            }
-            Incoming::Lost(error) => {
-                log::info!("conference {}: connection lost: {error}", self.id);
-                ctx.stop();
-            }
-            Incoming::Invalid(error) => {
-                log::info!("conference {}: protocol error: {error}", self.id);
-                self.close(CloseCode::Protocol, "protocol error", ctx);
-            }
+            None => {}
         }
     }
 
@@ -264,6 +231,6 @@ impl Handler<Shutdown> for ConferenceSession {
 
     fn handle(&mut self, _: Shutdown, ctx: &mut Self::Context) {
         self.leave_all();
-        self.close(CloseCode::Away, "server draining", ctx);
+        self.close_socket(CloseCode::Away, "server draining", ctx);
     }
 }

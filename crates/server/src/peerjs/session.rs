@@ -13,12 +13,9 @@ use switchboard_core::{ClaimError, Deliver, Event, Hub, PeerId, Sent};
 use switchboard_protocol::peerjs::{self as wire, ClientMessage, RelayKind};
 
 use super::{DIALECT, PeerjsSettings};
-use crate::metrics::{
-    CONNECTIONS, CONNECTIONS_OPENED, ERRORS, MESSAGES_IN, MESSAGES_OUT, RELAY_LATENCY,
-    SLOW_CONSUMERS,
-};
+use crate::metrics::{CONNECTIONS, CONNECTIONS_OPENED, ERRORS, MESSAGES_IN, RELAY_LATENCY};
 use crate::state::AppState;
-use crate::ws::{CloseCode, Connections, Incoming, Liveness, Outbox, Shutdown};
+use crate::ws::{CloseCode, Connections, Incoming, Liveness, Outbox, Shutdown, SocketSession};
 
 /// `GET <path>peerjs?key&id&token`: the checks that need no state answer on the socket and
 /// close it, as peerjs-server does (its clients read the reason from the ERROR message).
@@ -27,12 +24,10 @@ pub async fn upgrade(
     body: web::Payload,
     state: web::Data<AppState>,
 ) -> actix_web::Result<HttpResponse> {
-    if state.is_draining() {
-        return Ok(HttpResponse::ServiceUnavailable().json(
-            serde_json::json!({"code": "draining", "message": "this node is shutting down"}),
-        ));
-    }
-    let (response, socket, stream) = actix_ws::handle(&req, body)?;
+    let (response, socket, stream) = match crate::ws::accept(&req, body, &state)? {
+        Ok(accepted) => accepted,
+        Err(refused) => return Ok(refused),
+    };
     let refusal = match wire::parse_connect_query(req.query_string()) {
         Err(error) => Err(error.message()),
         Ok(params) if params.key != state.peerjs.key => Err(wire::errors::INVALID_KEY),
@@ -52,11 +47,6 @@ pub async fn upgrade(
             return Ok(response);
         }
     };
-    let limit = state.sockets.max_frame_size;
-    let stream = stream
-        .max_frame_size(limit)
-        .aggregate_continuations()
-        .max_continuation_size(limit);
     PeerjsSession::create(|ctx| {
         ctx.add_stream(stream);
         PeerjsSession {
@@ -102,30 +92,13 @@ impl PeerjsSession {
         text: impl Into<bytestring::ByteString>,
         ctx: &mut Context<Self>,
     ) {
-        let Some(outbox) = &self.outbox else { return };
-        if outbox.text(text).is_err() {
-            log::warn!("peerjs {}: slow consumer, disconnecting", self.id());
-            metrics::counter!(SLOW_CONSUMERS, "dialect" => DIALECT).increment(1);
-            if let Some(outbox) = self.outbox.take() {
-                outbox.close_now(CloseCode::Policy, "slow consumer: outgoing buffer full");
-            }
-            ctx.stop();
-            return;
-        }
-        metrics::counter!(MESSAGES_OUT, "dialect" => DIALECT, "kind" => kind).increment(1);
+        self.send_frame(kind, text, ctx);
     }
 
     fn send_error(&mut self, code: &'static str, message: &str, ctx: &mut Context<Self>) {
         log::info!("peerjs {}: {message}", self.id());
         metrics::counter!(ERRORS, "dialect" => DIALECT, "code" => code).increment(1);
         self.send("ERROR", wire::render_error(message), ctx);
-    }
-
-    fn close(&mut self, code: CloseCode, description: &str, ctx: &mut Context<Self>) {
-        if let Some(outbox) = self.outbox.take() {
-            outbox.close(code, description);
-        }
-        ctx.stop();
     }
 
     fn on_claim(
@@ -142,7 +115,7 @@ impl PeerjsSession {
                         wire::errors::CONNECTION_LIMIT_EXCEED,
                         ctx,
                     );
-                    return self.close(CloseCode::Normal, "", ctx);
+                    return self.close_socket(CloseCode::Normal, "", ctx);
                 }
                 // A takeover (same id, same token) gets no second OPEN, as with peerjs-server.
                 if claimed.taken_over {
@@ -162,11 +135,11 @@ impl PeerjsSession {
                 log::info!("peerjs {}: id taken", self.id());
                 metrics::counter!(ERRORS, "dialect" => DIALECT, "code" => "id_taken").increment(1);
                 self.send("ID-TAKEN", wire::render_id_taken(), ctx);
-                self.close(CloseCode::Normal, "", ctx);
+                self.close_socket(CloseCode::Normal, "", ctx);
             }
             Err(ClaimError::Unavailable(err)) => {
                 self.send_error("unavailable", &format!("Server unavailable: {err}"), ctx);
-                self.close(CloseCode::Again, "cluster unavailable", ctx);
+                self.close_socket(CloseCode::Again, "cluster unavailable", ctx);
             }
         }
     }
@@ -186,7 +159,7 @@ impl PeerjsSession {
             Ok(ClientMessage::LeaveServer) => {
                 metrics::counter!(MESSAGES_IN, "dialect" => DIALECT, "kind" => "LEAVE")
                     .increment(1);
-                self.close(CloseCode::Normal, "", ctx);
+                self.close_socket(CloseCode::Normal, "", ctx);
             }
             Ok(ClientMessage::Unknown { kind }) => {
                 metrics::counter!(MESSAGES_IN, "dialect" => DIALECT, "kind" => "unknown")
@@ -269,16 +242,12 @@ impl Actor for PeerjsSession {
                     session.id(),
                     session.settings.alive_timeout
                 );
-                session.close(CloseCode::Away, "heartbeat timeout", ctx);
+                session.close_socket(CloseCode::Away, "heartbeat timeout", ctx);
             }
         });
         // Transport pings keep idle connections open through proxies; they do not count as
         // a HEARTBEAT.
-        ctx.run_interval(self.ping_interval, |session, _| {
-            if let Some(outbox) = &session.outbox {
-                outbox.ping();
-            }
-        });
+        ctx.run_interval(self.ping_interval, |session, _| session.ping());
     }
 
     fn stopped(&mut self, _: &mut Self::Context) {
@@ -296,35 +265,28 @@ impl Actor for PeerjsSession {
     }
 }
 
+impl SocketSession for PeerjsSession {
+    const DIALECT: &'static str = DIALECT;
+
+    fn outbox_slot(&mut self) -> &mut Option<Outbox> {
+        &mut self.outbox
+    }
+
+    fn label(&self) -> String {
+        format!("peerjs {}", self.id())
+    }
+}
+
 impl StreamHandler<Result<AggregatedMessage, WsError>> for PeerjsSession {
     fn handle(&mut self, item: Result<AggregatedMessage, WsError>, ctx: &mut Self::Context) {
-        match Incoming::from(item) {
-            Incoming::Text(text) => self.on_text(&text, ctx),
-            Incoming::Binary => self.send_error(
+        match self.on_transport(Incoming::from(item), ctx) {
+            Some(Incoming::Text(text)) => self.on_text(&text, ctx),
+            Some(_) => self.send_error(
                 "binary_unsupported",
                 "Binary frames are not supported; send JSON text",
                 ctx,
             ),
-            Incoming::Ping(payload) => {
-                if let Some(outbox) = &self.outbox {
-                    outbox.pong(payload);
-                }
-            }
-            Incoming::Pong => {}
-            Incoming::Closed => self.close(CloseCode::Normal, "", ctx),
-            Incoming::TooLarge => {
-                metrics::counter!(ERRORS, "dialect" => DIALECT, "code" => "frame_too_large")
-                    .increment(1);
-                self.close(CloseCode::Size, "frame too large", ctx);
-            }
-            Incoming::Lost(error) => {
-                log::info!("peerjs {}: connection lost: {error}", self.id());
-                ctx.stop();
-            }
-            Incoming::Invalid(error) => {
-                log::info!("peerjs {}: protocol error: {error}", self.id());
-                self.close(CloseCode::Protocol, "protocol error", ctx);
-            }
+            None => {}
         }
     }
 
@@ -357,7 +319,7 @@ impl Handler<Deliver> for PeerjsSession {
                 );
                 // The directory handed the id to the new connection: do not release it.
                 self.claimed = false;
-                self.close(CloseCode::Normal, "replaced by a new connection", ctx);
+                self.close_socket(CloseCode::Normal, "replaced by a new connection", ctx);
             }
             Event::PeerJoined { .. } | Event::PeerLeft { .. } | Event::Signal { .. } => {}
         }
@@ -368,6 +330,6 @@ impl Handler<Shutdown> for PeerjsSession {
     type Result = ();
 
     fn handle(&mut self, _: Shutdown, ctx: &mut Self::Context) {
-        self.close(CloseCode::Away, "server draining", ctx);
+        self.close_socket(CloseCode::Away, "server draining", ctx);
     }
 }

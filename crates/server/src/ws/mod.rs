@@ -6,8 +6,10 @@ mod connections;
 mod incoming;
 mod liveness;
 mod outbox;
+mod socket;
 
 pub use connections::{Connections, Shutdown};
 pub use incoming::Incoming;
 pub use liveness::Liveness;
 pub use outbox::{CloseCode, Outbox};
+pub use socket::{SocketSession, accept};
