@@ -30,6 +30,12 @@ impl Keys {
         format!("{}members:{node}", self.prefix)
     }
 
+    /// STRING: the node has written its members into this Redis (missing after Redis
+    /// restarted empty, until the node re-asserts them).
+    pub(crate) fn asserted(&self, node: &str) -> String {
+        format!("{}asserted:{node}", self.prefix)
+    }
+
     /// STRING with a TTL: which node is cleaning up after a dead one.
     pub(crate) fn cleanup_lock(&self, node: &str) -> String {
         format!("{}cleanup:{node}", self.prefix)

@@ -9,7 +9,7 @@ use std::collections::HashSet;
 use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use switchboard_core::bridge::{BridgeError, ClusterEvent, FromCluster};
 use switchboard_core::{PeerInfo, RoomId};
@@ -31,16 +31,21 @@ pub(crate) async fn timed<T>(
 
 pub(crate) async fn run(shared: Arc<Shared>) {
     let mut failures: u32 = 0;
-    let mut resync_due = false;
+    let mut resync: Option<PendingResync> = None;
     loop {
-        if resync_due {
+        if let Some(pending) = &resync
+            && pending.is_due(&shared).await
+        {
             resync_rooms(&shared).await;
-            resync_due = false;
+            resync = None;
         }
         match heartbeat(&shared).await {
             Ok(lease_was_alive) => {
                 let was_connected = shared.connected.load(Ordering::SeqCst);
                 if !was_connected || !lease_was_alive {
+                    // The nodes known before the link broke: the rooms are read again once
+                    // each has re-asserted its members (or had the time to).
+                    let known = lock(&shared.live_nodes).clone();
                     let (reply, answer) = tokio::sync::oneshot::channel();
                     let _ = shared.ops.send(crate::writer::Op::Reassert(reply));
                     let result = answer
@@ -50,9 +55,7 @@ pub(crate) async fn run(shared: Arc<Shared>) {
                         Ok(()) => {
                             metrics::gauge!("switchboard_redis_connected").set(1.0);
                             log::info!("cluster: node {} connected to Redis", shared.node);
-                            // Read the rooms again one heartbeat later, once the other nodes
-                            // had the time to re-assert their own members.
-                            resync_due = true;
+                            resync = Some(PendingResync::new(&shared, known));
                         }
                         Err(err) => log::warn!("cluster: re-asserting members failed: {err}"),
                     }
@@ -71,6 +74,43 @@ pub(crate) async fn run(shared: Arc<Shared>) {
             }
         }
         tokio::time::sleep(pause(&shared, failures)).await;
+    }
+}
+
+/// A read of every hosted room, owed after this node re-asserted itself. It waits until the
+/// other nodes known before the break have re-asserted theirs too, so that a Redis restarted
+/// empty is not read while it still lacks their members (which would announce them gone and
+/// back); a node that does not re-assert within a lease is dead, and its cleanup follows.
+struct PendingResync {
+    others: Vec<String>,
+    deadline: Instant,
+}
+
+impl PendingResync {
+    fn new(shared: &Shared, known: Vec<String>) -> Self {
+        let others = known
+            .into_iter()
+            .filter(|node| node != shared.node.as_str())
+            .collect();
+        Self {
+            others,
+            deadline: Instant::now() + shared.config.lease + shared.config.heartbeat,
+        }
+    }
+
+    async fn is_due(&self, shared: &Shared) -> bool {
+        if self.others.is_empty() || Instant::now() >= self.deadline {
+            return true;
+        }
+        let mut pipe = redis::pipe();
+        for node in &self.others {
+            pipe.exists(shared.keys.asserted(node));
+        }
+        let mut redis = shared.redis.clone();
+        match timed(shared, pipe.query_async::<Vec<bool>>(&mut redis)).await {
+            Ok(asserted) => asserted.into_iter().all(|done| done),
+            Err(_) => false,
+        }
     }
 }
 
@@ -136,6 +176,7 @@ pub(crate) async fn reassert(shared: &Shared) -> Result<(), BridgeError> {
         })
         .collect();
     let mut pipe = redis::pipe();
+    pipe.set(keys.asserted(node), lease_value(shared)).ignore();
     let mut present = HashSet::new();
     for (room, peer) in &local {
         let entry = wire::membership(room, peer.id.as_str());
@@ -161,9 +202,7 @@ pub(crate) async fn reassert(shared: &Shared) -> Result<(), BridgeError> {
         }
         pipe.srem(keys.node_members(node), entry).ignore();
     }
-    if !local.is_empty() || !recorded.is_empty() {
-        timed(shared, pipe.exec_async(&mut redis)).await?;
-    }
+    timed(shared, pipe.exec_async(&mut redis)).await?;
     let rooms: Vec<RoomId> = lock(&shared.watched).keys().cloned().collect();
     for room in rooms {
         timed(shared, redis.subscribe(keys.room_channel(&room))).await?;
@@ -284,6 +323,7 @@ pub(crate) async fn evict(shared: &Shared, node: &str) -> Result<usize, BridgeEr
         }
     }
     pipe.del(keys.node_members(node)).ignore();
+    pipe.del(keys.asserted(node)).ignore();
     pipe.del(keys.lease(node)).ignore();
     pipe.srem(keys.nodes(), node).ignore();
     timed(shared, pipe.exec_async(&mut redis)).await?;

@@ -70,7 +70,9 @@ impl Scene {
             self.offender_id.as_str(),
             "id changed after an error"
         );
-        self.offender.expect_none(QUIET).await;
-        self.bystander.expect_none(QUIET).await;
+        tokio::join!(
+            self.offender.expect_none(QUIET),
+            self.bystander.expect_none(QUIET)
+        );
     }
 }

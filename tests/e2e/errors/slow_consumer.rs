@@ -53,8 +53,10 @@ async fn a_reader_that_stalls_is_closed_with_1008() {
     let data = sender.join("after", "Sender").await;
     assert_eq!(data["id"], sender_id.as_str());
 
+    // Counted by the node that closed the stalled client.
+    let node = server.node(stalled.node());
     eventually("slow consumer counted", || async {
-        let text = server.metrics().await;
+        let text = node.metrics().await;
         match prom::value(
             &text,
             "switchboard_slow_consumer_disconnects_total",

@@ -1,6 +1,7 @@
 //! A conference client over tokio-tungstenite. Frames that arrive while a test waits for
 //! something else are kept in a queue, never dropped, so `expect_none` can still report them:
-//! tests check what each peer received, in content, and that nothing else arrived.
+//! tests check what each peer received, in content, and that nothing else arrived. Each
+//! client connects to the server's next node (round-robin) and remembers which.
 
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
@@ -16,6 +17,9 @@ use super::frames;
 
 /// How long a test waits for a frame before failing (only to avoid hanging).
 pub const RECV_TIMEOUT: Duration = Duration::from_secs(5);
+/// In the cluster topology no `expect_none` window is shorter: whatever should not arrive
+/// would come through Redis and another node, and must still be caught when it is late.
+pub const CLUSTER_QUIET: Duration = Duration::from_millis(400);
 
 type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
@@ -29,30 +33,30 @@ enum Incoming {
 pub struct Client {
     ws: Ws,
     label: String,
+    /// The index of the server's node this client is connected to (`None` via a proxy).
+    node: Option<usize>,
     queue: VecDeque<Value>,
     /// Set once the socket delivered a close frame or ended.
     finished: Option<String>,
 }
 
 impl Client {
-    /// Opens ws://ADDR/conference.
+    /// Opens ws://ADDR/conference on the server's next node.
     pub async fn connect(server: &Server) -> Client {
         Self::connect_labelled(server, "client").await
     }
 
-    /// Like `connect`, naming the client in failure messages.
+    /// Like `connect`, naming the client in failure messages (with its node, in a cluster).
     pub async fn connect_labelled(server: &Server, label: &str) -> Client {
-        let url = format!("ws://{}/conference", server.addr());
-        let (ws, _) = tokio::time::timeout(RECV_TIMEOUT, connect_async(url.as_str()))
-            .await
-            .unwrap_or_else(|_| panic!("{label}: upgrade to {url} timed out"))
-            .unwrap_or_else(|err| panic!("{label}: upgrade to {url} failed: {err}"));
-        Client {
-            ws,
-            label: label.to_string(),
-            queue: VecDeque::new(),
-            finished: None,
-        }
+        let node = server.next_node();
+        let label = if server.is_cluster() {
+            format!("{label}@{}", server.node(node).id())
+        } else {
+            label.to_string()
+        };
+        let mut client = Self::connect_addr(server.node(node).addr(), &label).await;
+        client.node = Some(node);
+        client
     }
 
     /// Opens ws://ADDR/conference on any address (a proxy in front of the nodes).
@@ -65,9 +69,16 @@ impl Client {
         Client {
             ws,
             label: label.to_string(),
+            node: None,
             queue: VecDeque::new(),
             finished: None,
         }
+    }
+
+    /// The index of the server's node this client is on (always 0 in the single topology).
+    pub fn node(&self) -> usize {
+        self.node
+            .unwrap_or_else(|| panic!("{}: connected through a proxy, node unknown", self.label))
     }
 
     pub async fn send_json(&mut self, message: Value) {
@@ -189,8 +200,14 @@ impl Client {
         data.clone()
     }
 
-    /// Asserts that nothing but ping/pong is queued or arrives during `window`.
+    /// Asserts that nothing but ping/pong is queued or arrives during `window` (at least
+    /// `CLUSTER_QUIET` in the cluster topology).
     pub async fn expect_none(&mut self, window: Duration) {
+        let window = if super::is_cluster() {
+            window.max(CLUSTER_QUIET)
+        } else {
+            window
+        };
         assert!(
             self.queue.is_empty(),
             "{}: expected nothing, but these arrived: {:?}",

@@ -1,5 +1,6 @@
 //! A tiny HTTP/1.1 client over a tokio TcpStream (`GET`, `Connection: close`): enough for
-//! /healthz, /readyz, /metrics and refused upgrades, without another dependency.
+//! /healthz, /readyz, /metrics and refused upgrades, without another dependency. A blocking
+//! twin serves `Server::start`, which is not async.
 
 use std::io;
 use std::net::SocketAddr;
@@ -48,6 +49,19 @@ pub async fn get_with(addr: SocketAddr, path: &str, extra: &[&str]) -> io::Resul
 
 pub async fn get(addr: SocketAddr, path: &str) -> io::Result<Response> {
     get_with(addr, path, &[]).await
+}
+
+/// `GET path` over a blocking std TcpStream, for code that cannot await.
+pub fn get_blocking(addr: SocketAddr, path: &str) -> io::Result<Response> {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect_timeout(&addr, TIMEOUT)?;
+    stream.set_read_timeout(Some(TIMEOUT))?;
+    stream.set_write_timeout(Some(TIMEOUT))?;
+    let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes())?;
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw)?;
+    parse(&raw)
 }
 
 fn invalid(what: String) -> io::Error {

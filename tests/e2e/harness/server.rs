@@ -1,177 +1,258 @@
-//! The `switchboard` process under test: started on a free port, its stderr drained into a
-//! buffer by a background thread (so the pipe never blocks and logs can be inspected),
-//! killed when dropped.
+//! The server under test, in the topology `SWITCHBOARD_E2E_TOPOLOGY` names: one `switchboard`
+//! process (`single`, the default), or a Redis and three nodes n1..n3 started with the same
+//! flags (`cluster`). Clients connect to the nodes in turn (`Client::connect` asks
+//! `next_node`), so in a cluster the clients of a test sit on different nodes and everything
+//! between them crosses Redis. Everything is killed on drop (nodes first, then Redis).
 
-use std::io::{BufRead, BufReader, Read};
 use std::net::SocketAddr;
-use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::{Arc, Mutex, mpsc};
+use std::process::ExitStatus;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
 use super::http;
+use super::node::{Node, flag_value};
+use super::redis::RedisServer;
 
-/// Path of the binary cargo built for this test target.
-pub const BIN: &str = env!("CARGO_BIN_EXE_switchboard");
-const START_TIMEOUT: Duration = Duration::from_secs(10);
+/// Nodes of the cluster topology.
+pub const CLUSTER_NODES: usize = 3;
+/// How often each node of the cluster topology renews its lease (`--cluster-heartbeat`).
+pub const HEARTBEAT: &str = "500ms";
+/// A node of the cluster topology silent this long is dead (`--cluster-lease`).
+pub const LEASE: &str = "2s";
+/// How long the nodes of a cluster get to see each other before `start` gives up.
+const READY_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// Where the tests' server runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Topology {
+    /// One process.
+    Single,
+    /// Three nodes sharing a Redis.
+    Cluster,
+}
+
+/// The topology of this run, from `SWITCHBOARD_E2E_TOPOLOGY` (`single` when unset).
+pub fn topology() -> Topology {
+    static TOPOLOGY: OnceLock<Topology> = OnceLock::new();
+    *TOPOLOGY.get_or_init(|| match std::env::var("SWITCHBOARD_E2E_TOPOLOGY") {
+        Err(std::env::VarError::NotPresent) => Topology::Single,
+        Ok(value) if value.is_empty() || value == "single" => Topology::Single,
+        Ok(value) if value == "cluster" => Topology::Cluster,
+        other => panic!("SWITCHBOARD_E2E_TOPOLOGY must be `single` or `cluster`, not {other:?}"),
+    })
+}
+
+pub fn is_cluster() -> bool {
+    topology() == Topology::Cluster
+}
 
 pub struct Server {
-    child: Child,
-    addr: SocketAddr,
-    log: Arc<Mutex<String>>,
+    nodes: Vec<Node>,
+    /// Only in the cluster topology. Declared after `nodes`: dropped after them.
+    redis: Option<RedisServer>,
+    /// Round-robin placement of new clients.
+    next: AtomicUsize,
 }
 
 impl Server {
-    /// Starts the binary with `--listen 127.0.0.1:0` plus `args`, and waits for its
-    /// `listening on 127.0.0.1:PORT` line.
+    /// The server of this run's topology, every process started with `args`.
     pub fn start(args: &[&str]) -> Server {
         Self::start_with_env(args, &[])
     }
 
     /// Like `start`, with extra environment variables (the flags' env twins).
     pub fn start_with_env(args: &[&str], env: &[(&str, &str)]) -> Server {
-        let mut cmd = Command::new(BIN);
-        cmd.args(["--listen", "127.0.0.1:0"]).args(args);
-        for (key, _) in std::env::vars() {
-            if key.starts_with("SWITCHBOARD_") {
-                cmd.env_remove(key);
-            }
+        match topology() {
+            Topology::Single => Self::single(args, env),
+            Topology::Cluster => Self::cluster(args, env),
         }
-        cmd.env("RUST_LOG", "info");
-        for (key, value) in env {
-            cmd.env(key, value);
+    }
+
+    /// One process, whatever the topology (for tests that assemble a cluster themselves).
+    pub fn start_single(args: &[&str]) -> Server {
+        Self::single(args, &[])
+    }
+
+    fn single(args: &[&str], env: &[(&str, &str)]) -> Server {
+        Server {
+            nodes: vec![Node::start(args, env)],
+            redis: None,
+            next: AtomicUsize::new(0),
         }
-        cmd.stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped());
-        let mut child = cmd.spawn().expect("spawn switchboard");
-        let stderr = child.stderr.take().expect("stderr is piped");
-        let log = Arc::new(Mutex::new(String::new()));
-        let (found, listening) = mpsc::channel();
-        let sink = log.clone();
-        std::thread::spawn(move || drain_stderr(stderr, sink, found));
-        match listening.recv_timeout(START_TIMEOUT) {
-            Ok(addr) => Server { child, addr, log },
-            Err(_) => {
-                let _ = child.kill();
-                let _ = child.wait();
-                std::thread::sleep(Duration::from_millis(100));
-                panic!(
-                    "switchboard {args:?} printed no `listening on 127.0.0.1:PORT` within \
-                     {START_TIMEOUT:?}; stderr:\n{}",
-                    log.lock().unwrap()
+    }
+
+    /// Redis plus `CLUSTER_NODES` nodes, each with `args` (its own `--node-id` instead of
+    /// any in `args`); returns once every node is ready and sees all of them.
+    fn cluster(args: &[&str], env: &[(&str, &str)]) -> Server {
+        let redis = RedisServer::start();
+        let url = redis.url();
+        let shared = without_flag(args, "--node-id");
+        let nodes = (0..CLUSTER_NODES)
+            .map(|index| {
+                let id = cluster_node_id(index);
+                let mut node_args = shared.clone();
+                node_args.extend(["--redis-url", &url, "--node-id", &id]);
+                node_args.extend(["--cluster-heartbeat", HEARTBEAT, "--cluster-lease", LEASE]);
+                Node::start(&node_args, env)
+            })
+            .collect();
+        let server = Server {
+            nodes,
+            redis: Some(redis),
+            next: AtomicUsize::new(0),
+        };
+        server.wait_cluster_ready();
+        server
+    }
+
+    /// Polls each node's /readyz until it is 200 and lists every node of the cluster.
+    fn wait_cluster_ready(&self) {
+        let expected: Vec<String> = (0..self.nodes.len()).map(cluster_node_id).collect();
+        let deadline = Instant::now() + READY_TIMEOUT;
+        for node in &self.nodes {
+            loop {
+                let last = match http::get_blocking(node.addr(), "/readyz") {
+                    Ok(response) => {
+                        let body: Value = serde_json::from_str(&response.body).unwrap_or_default();
+                        if response.status == 200 && live_nodes(&body) == expected {
+                            break;
+                        }
+                        format!("{} {}", response.status, response.body)
+                    }
+                    Err(err) => err.to_string(),
+                };
+                assert!(
+                    Instant::now() < deadline,
+                    "node {} not ready with nodes {expected:?} within {READY_TIMEOUT:?}; \
+                     last /readyz: {last}\n{}",
+                    node.id(),
+                    self.logs()
                 );
+                std::thread::sleep(Duration::from_millis(50));
             }
         }
     }
 
+    pub fn is_cluster(&self) -> bool {
+        self.redis.is_some()
+    }
+
+    /// The index of the node the next client goes to (round-robin).
+    pub fn next_node(&self) -> usize {
+        self.next.fetch_add(1, Ordering::Relaxed) % self.nodes.len()
+    }
+
+    /// The address of the node the next client goes to (`next_node`), for raw sockets.
+    pub fn next_addr(&self) -> SocketAddr {
+        self.nodes[self.next_node()].addr()
+    }
+
+    pub fn node(&self, index: usize) -> &Node {
+        &self.nodes[index]
+    }
+
+    pub fn node_mut(&mut self, index: usize) -> &mut Node {
+        &mut self.nodes[index]
+    }
+
+    pub fn nodes(&self) -> &[Node] {
+        &self.nodes
+    }
+
+    pub fn nodes_mut(&mut self) -> &mut [Node] {
+        &mut self.nodes
+    }
+
+    /// The first node's address (in the single topology, the server's).
     pub fn addr(&self) -> SocketAddr {
-        self.addr
+        self.nodes[0].addr()
     }
 
-    /// Everything the server wrote to stderr so far.
+    /// Everything the nodes wrote to stderr so far (each under its id in a cluster).
     pub fn logs(&self) -> String {
-        self.log.lock().unwrap().clone()
+        match self.nodes.as_slice() {
+            [one] => one.logs(),
+            nodes => nodes
+                .iter()
+                .map(|node| format!("--- {} ---\n{}", node.id(), node.logs()))
+                .collect(),
+        }
     }
 
+    /// SIGTERM to every node.
     pub fn sigterm(&self) {
-        self.signal(libc::SIGTERM);
+        self.nodes.iter().for_each(Node::sigterm);
     }
 
-    pub fn sigint(&self) {
-        self.signal(libc::SIGINT);
-    }
-
-    fn signal(&self, signal: libc::c_int) {
-        let pid = libc::pid_t::try_from(self.child.id()).expect("pid fits pid_t");
-        // SAFETY: kill(2) on our own child's pid; it has not been reaped while `self` lives
-        // unless wait_exit saw it exit, in which case the call fails harmlessly with ESRCH.
-        let rc = unsafe { libc::kill(pid, signal) };
-        assert_eq!(rc, 0, "kill({pid}, {signal}) failed");
-    }
-
-    /// SIGKILL: the process dies without any chance to drain.
+    /// SIGKILL to every node.
     pub fn kill9(&mut self) -> std::io::Result<()> {
-        self.child.kill()
+        self.nodes.iter_mut().try_for_each(Node::kill9)
     }
 
-    /// Waits up to `timeout` for the process to exit; `None` if it is still running.
+    /// Waits up to `timeout` for every node to exit; `None` if one still runs. The status
+    /// is the first unsuccessful one, else the last node's.
     pub async fn wait_exit(&mut self, timeout: Duration) -> Option<ExitStatus> {
         let deadline = Instant::now() + timeout;
-        loop {
-            if let Some(status) = self.child.try_wait().expect("try_wait") {
-                return Some(status);
+        let mut result: Option<ExitStatus> = None;
+        for node in &mut self.nodes {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let status = node.wait_exit(left).await?;
+            if result.is_none_or(|kept| kept.success()) {
+                result = Some(status);
             }
-            if Instant::now() >= deadline {
-                return None;
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
         }
+        result
     }
 
-    /// GET `path`; panics when the server cannot be reached.
+    /// GET `path` on the first node; panics when it cannot be reached.
     pub async fn http_get(&self, path: &str) -> (u16, String) {
-        match http::get(self.addr, path).await {
-            Ok(response) => (response.status, response.body),
-            Err(err) => panic!("GET {path}: {err}\nserver log:\n{}", self.logs()),
-        }
+        self.nodes[0].http_get(path).await
     }
 
-    /// GET /readyz as (status, parsed body).
+    /// GET /readyz on the first node as (status, parsed body).
     pub async fn readyz(&self) -> (u16, Value) {
-        let (status, body) = self.http_get("/readyz").await;
-        let json = serde_json::from_str(&body)
-            .unwrap_or_else(|err| panic!("/readyz body is not JSON ({err}): {body:?}"));
-        (status, json)
+        self.nodes[0].readyz().await
     }
 
-    /// GET /metrics, which must answer 200.
+    /// GET /metrics on the first node, which must answer 200.
     pub async fn metrics(&self) -> String {
-        let (status, body) = self.http_get("/metrics").await;
-        assert_eq!(status, 200, "/metrics status; body: {body}");
-        body
+        self.nodes[0].metrics().await
     }
 }
 
-impl Drop for Server {
-    fn drop(&mut self) {
-        if let Ok(None) = self.child.try_wait() {
-            let _ = self.kill9();
-            let _ = self.child.wait();
-        }
-    }
+/// The id of the cluster topology's node at `index` (0 -> "n1").
+pub fn cluster_node_id(index: usize) -> String {
+    format!("n{}", index + 1)
 }
 
-/// Copies stderr into `sink` line by line; sends the bound address once it is logged.
-fn drain_stderr(stderr: impl Read, sink: Arc<Mutex<String>>, found: mpsc::Sender<SocketAddr>) {
-    let mut reader = BufReader::new(stderr);
-    let mut found = Some(found);
-    let mut line = Vec::new();
-    loop {
-        line.clear();
-        match reader.read_until(b'\n', &mut line) {
-            Ok(0) | Err(_) => break,
-            Ok(_) => {}
-        }
-        let text = String::from_utf8_lossy(&line);
-        sink.lock().unwrap().push_str(&text);
-        match (parse_listening(&text), found.take()) {
-            (Some(addr), Some(sender)) => {
-                let _ = sender.send(addr);
-            }
-            (_, sender) => found = sender,
-        }
-    }
+/// `nodes` of a /readyz body, sorted.
+pub fn live_nodes(readyz: &Value) -> Vec<String> {
+    let mut nodes: Vec<String> = readyz["nodes"]
+        .as_array()
+        .map(|list| {
+            list.iter()
+                .filter_map(|node| node.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    nodes.sort();
+    nodes
 }
 
-/// The address in a line containing `listening on 127.0.0.1:PORT`, if any.
-fn parse_listening(line: &str) -> Option<SocketAddr> {
-    let rest = line.split("listening on ").nth(1)?;
-    let token: String = rest
-        .chars()
-        .take_while(|c| c.is_ascii_digit() || *c == '.' || *c == ':')
-        .collect();
-    let addr: SocketAddr = token.trim_end_matches(['.', ':']).parse().ok()?;
-    (addr.ip().to_string() == "127.0.0.1" && addr.port() != 0).then_some(addr)
+/// `args` without `flag` and its value (`--flag value` or `--flag=value`).
+fn without_flag<'a>(args: &[&'a str], flag: &str) -> Vec<&'a str> {
+    let mut kept = Vec::new();
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        if *arg == flag {
+            rest.next();
+        } else if !arg.strip_prefix(flag).is_some_and(|r| r.starts_with('=')) {
+            kept.push(*arg);
+        }
+    }
+    debug_assert!(flag_value(&kept, flag).is_none());
+    kept
 }

@@ -1,20 +1,22 @@
 //! Graceful drain on SIGTERM/SIGINT: /readyz turns 503 at once, new upgrades get 503,
 //! members hear of each other's departure (or just get closed), every socket closes with
-//! 1001, and the process exits 0 within --drain-timeout.
+//! 1001, and the process exits 0 within --drain-timeout. In the cluster topology the signal
+//! goes to the node of the first client only: its sockets close with 1001 while the members
+//! on the other nodes stay, hear `peerDisconnected` for each departure, and keep being served.
 
 use std::time::Duration;
 
-use serde_json::Value;
+use serde_json::{Value, json};
 
-use crate::harness::{Client, Server, frames, http, raw_ws};
+use crate::harness::{Client, Node, Server, frames, http, raw_ws};
 
 /// Slack on top of --drain-timeout for a loaded machine; the contract bound is the timeout.
 const EXIT_SLACK: Duration = Duration::from_secs(2);
 
 /// Polls /readyz until it stops answering 200; that answer must be 503 "draining".
-async fn readyz_turns_503(server: &Server) -> Value {
+async fn readyz_turns_503(node: &Node) -> Value {
     for _ in 0..2000 {
-        match http::get(server.addr(), "/readyz").await {
+        match http::get(node.addr(), "/readyz").await {
             Ok(response) if response.status == 200 => {
                 tokio::time::sleep(Duration::from_millis(2)).await;
             }
@@ -47,19 +49,29 @@ async fn closes_with_1001(client: &mut Client, room: &str, others: &[&str]) {
 }
 
 /// The process must exit with status 0 within `drain` (plus slack).
-async fn exits_zero(server: &mut Server, drain: Duration) {
-    let Some(status) = server.wait_exit(drain + EXIT_SLACK).await else {
+async fn exits_zero(node: &mut Node, drain: Duration) {
+    let Some(status) = node.wait_exit(drain + EXIT_SLACK).await else {
         panic!(
             "still running after the drain timeout; log:\n{}",
-            server.logs()
+            node.logs()
         );
     };
-    assert_eq!(
-        status.code(),
-        Some(0),
-        "exit status; log:\n{}",
-        server.logs()
-    );
+    assert_eq!(status.code(), Some(0), "exit status; log:\n{}", node.logs());
+}
+
+fn disconnected(id: &str, room: &str) -> Value {
+    json!({"type": "system", "name": "peerDisconnected", "data": {"id": id, "room": room}})
+}
+
+/// In a cluster, a member on a node that keeps running: it hears `peerDisconnected` for
+/// each of `gone` in `room` (in any order), nothing else, and is still served.
+async fn stays_and_hears(client: &mut Client, room: &str, gone: &[&str]) {
+    for id in gone {
+        client.expect_exact(disconnected(id, room)).await;
+    }
+    client.expect_none(Duration::from_millis(500)).await;
+    let data = client.join(&format!("after-{room}"), "Survivor").await;
+    assert_eq!(data["peers"], json!([]), "{data}");
 }
 
 #[tokio::test]
@@ -72,8 +84,10 @@ async fn sigterm_drains_and_exits_zero() {
     let b_id = b.join_id("r", "Bob").await;
     c.join("solo", "Carol").await;
     a.expect_next("conference", "peerJoin").await;
+    // The node that drains: the server, or in a cluster Alice's node (not Bob's or Carol's).
+    let draining = a.node();
     // A member that never reads nor answers must not hold the drain past its timeout.
-    let mut silent = raw_ws::connect(server.addr()).await;
+    let mut silent = raw_ws::connect(server.node(draining).addr()).await;
     silent
         .send_text(&frames::join("r", "Silent").to_string())
         .await;
@@ -83,13 +97,14 @@ async fn sigterm_drains_and_exits_zero() {
         .to_string();
     b.expect_next("conference", "peerJoin").await;
 
-    server.sigterm();
-    let ready = readyz_turns_503(&server).await;
+    server.node(draining).sigterm();
+    let ready = readyz_turns_503(server.node(draining)).await;
     assert_eq!(ready["status"], "draining", "{ready}");
     assert_eq!(ready["draining"], true, "{ready}");
-    assert_eq!(ready["node"], "draining-node", "{ready}");
+    // "draining-node" on one server; a cluster names its nodes itself.
+    assert_eq!(ready["node"], server.node(draining).id(), "{ready}");
 
-    match raw_ws::upgrade(server.addr()).await {
+    match raw_ws::upgrade(server.node(draining).addr()).await {
         Ok(raw_ws::Upgrade::Refused(response)) => {
             assert_eq!(response.status, 503, "upgrade while draining: {response:?}")
         }
@@ -98,10 +113,15 @@ async fn sigterm_drains_and_exits_zero() {
     }
 
     closes_with_1001(&mut a, "r", &[&b_id, &silent_id]).await;
-    closes_with_1001(&mut b, "r", &[&a_id, &silent_id]).await;
-    closes_with_1001(&mut c, "solo", &[]).await;
+    if server.is_cluster() {
+        stays_and_hears(&mut b, "r", &[&a_id, &silent_id]).await;
+        stays_and_hears(&mut c, "solo", &[]).await;
+    } else {
+        closes_with_1001(&mut b, "r", &[&a_id, &silent_id]).await;
+        closes_with_1001(&mut c, "solo", &[]).await;
+    }
 
-    exits_zero(&mut server, Duration::from_secs(3)).await;
+    exits_zero(server.node_mut(draining), Duration::from_secs(3)).await;
     // The silent member's socket was closed with 1001 too (it reads it only now).
     let code = silent.close_code(Duration::from_secs(5)).await;
     assert_eq!(
@@ -120,10 +140,15 @@ async fn sigint_drains_too() {
     let b_id = b.join_id("r", "Bob").await;
     a.expect_next("conference", "peerJoin").await;
 
-    server.sigint();
+    let draining = a.node();
+    server.node(draining).sigint();
     closes_with_1001(&mut a, "r", &[&b_id]).await;
-    closes_with_1001(&mut b, "r", &[&a_id]).await;
-    exits_zero(&mut server, Duration::from_secs(2)).await;
+    if server.is_cluster() {
+        stays_and_hears(&mut b, "r", &[&a_id]).await;
+    } else {
+        closes_with_1001(&mut b, "r", &[&a_id]).await;
+    }
+    exits_zero(server.node_mut(draining), Duration::from_secs(2)).await;
 }
 
 #[tokio::test]
@@ -131,6 +156,9 @@ async fn drain_with_no_clients_exits_zero() {
     let mut server = Server::start(&["--drain-timeout", "2s"]);
     let (status, _) = server.http_get("/healthz").await;
     assert_eq!(status, 200);
+    // Every node, in a cluster.
     server.sigterm();
-    exits_zero(&mut server, Duration::from_secs(2)).await;
+    for node in server.nodes_mut() {
+        exits_zero(node, Duration::from_secs(2)).await;
+    }
 }

@@ -14,7 +14,7 @@ async fn a_silent_client_is_dropped_and_announced() {
     let mut b = Client::connect_labelled(&server, "bob (reads)").await;
     b.join("r", "Bob").await;
 
-    let mut silent = raw_ws::connect(server.addr()).await;
+    let mut silent = raw_ws::connect(server.next_addr()).await;
     silent
         .send_text(&frames::join("r", "Silent").to_string())
         .await;

@@ -2,7 +2,7 @@
 
 use std::process::Command;
 
-use crate::harness::server::BIN;
+use crate::harness::node::BIN;
 
 const FLAGS: [&str; 8] = [
     "--listen",

@@ -1,75 +1,96 @@
-//! /healthz and /readyz: readiness names the node and follows connections and rooms.
+//! /healthz and /readyz: readiness names the node and follows connections and rooms. The
+//! counts are each node's own (its sockets, the rooms it has members of): in the cluster
+//! topology every node is checked against the clients it holds.
+
+use std::collections::BTreeSet;
 
 use serde_json::json;
 
-use crate::harness::{Client, Server, eventually};
+use crate::harness::{Client, Server, eventually, single_node_only};
 
 #[tokio::test]
 async fn healthz_answers_ok() {
     let server = Server::start(&[]);
-    let (status, body) = server.http_get("/healthz").await;
-    assert_eq!(status, 200);
-    assert_eq!(body.trim(), "ok");
+    for node in server.nodes() {
+        let (status, body) = node.http_get("/healthz").await;
+        assert_eq!(status, 200);
+        assert_eq!(body.trim(), "ok");
+    }
 }
 
-/// Waits until /readyz reports these counts (they settle asynchronously).
-async fn counts_become(server: &Server, connections: u64, rooms: u64) {
-    let what = format!("/readyz connections={connections} rooms={rooms}");
-    eventually(&what, || async {
-        let (status, body) = server.readyz().await;
-        if status == 200 && body["connections"] == connections && body["rooms"] == rooms {
-            Ok(())
-        } else {
-            Err(format!("{status} {body}"))
-        }
-    })
-    .await;
+/// Waits until every node's /readyz reports the counts of the open connections `open`,
+/// given as (node index, rooms joined); the counts settle asynchronously.
+async fn counts_become(server: &Server, open: &[(usize, &[&str])]) {
+    for (index, node) in server.nodes().iter().enumerate() {
+        let here = open.iter().filter(|(on, _)| *on == index);
+        let connections = here.clone().count();
+        let rooms: BTreeSet<&&str> = here.flat_map(|(_, rooms)| rooms.iter()).collect();
+        let rooms = rooms.len();
+        let what = format!("/readyz of node {index}: connections={connections} rooms={rooms}");
+        eventually(&what, || async {
+            let (status, body) = node.readyz().await;
+            if status == 200 && body["connections"] == connections && body["rooms"] == rooms {
+                Ok(())
+            } else {
+                Err(format!("{status} {body}"))
+            }
+        })
+        .await;
+    }
 }
 
 #[tokio::test]
 async fn readyz_names_the_node_and_follows_the_counts() {
     let server = Server::start(&["--node-id", "test-node"]);
-    let (status, body) = server.readyz().await;
-    assert_eq!(status, 200, "{body}");
-    // The contract's fields, with these values (other fields may be added).
-    let expected = json!({"status": "ready", "node": "test-node", "version": "0.1.0",
-        "connections": 0, "rooms": 0, "draining": false});
-    for (key, value) in expected.as_object().unwrap() {
-        assert_eq!(&body[key], value, "/readyz field {key}: {body}");
+    for node in server.nodes() {
+        let (status, body) = node.readyz().await;
+        assert_eq!(status, 200, "{body}");
+        // The contract's fields, with these values (other fields may be added); the node is
+        // "test-node" on one server, a cluster names its nodes itself.
+        let expected = json!({"status": "ready", "node": node.id(), "version": "0.1.0",
+            "connections": 0, "rooms": 0, "draining": false});
+        for (key, value) in expected.as_object().unwrap() {
+            assert_eq!(&body[key], value, "/readyz field {key}: {body}");
+        }
     }
 
+    // One server: both on it. A cluster: Alice and Bob on different nodes.
     let mut a = Client::connect(&server).await;
-    a.join("one", "Alice").await;
-    counts_become(&server, 1, 1).await;
     let mut b = Client::connect(&server).await;
+    let (an, bn) = (a.node(), b.node());
+    counts_become(&server, &[(an, &[]), (bn, &[])]).await;
+    a.join("one", "Alice").await;
+    counts_become(&server, &[(an, &["one"]), (bn, &[])]).await;
     b.join("one", "Bob").await;
-    counts_become(&server, 2, 1).await;
+    counts_become(&server, &[(an, &["one"]), (bn, &["one"])]).await;
     b.join("two", "Bob").await;
-    counts_become(&server, 2, 2).await;
+    counts_become(&server, &[(an, &["one"]), (bn, &["one", "two"])]).await;
     b.leave("two").await;
-    counts_become(&server, 2, 1).await;
+    counts_become(&server, &[(an, &["one"]), (bn, &["one"])]).await;
     a.leave("one").await;
-    counts_become(&server, 2, 1).await;
+    counts_become(&server, &[(an, &[]), (bn, &["one"])]).await;
     b.leave("one").await;
-    counts_become(&server, 2, 0).await;
+    counts_become(&server, &[(an, &[]), (bn, &[])]).await;
     a.close().await;
     b.abort();
-    counts_become(&server, 0, 0).await;
+    counts_become(&server, &[]).await;
 }
 
 #[tokio::test]
 async fn rooms_of_a_vanished_client_are_closed() {
     let server = Server::start(&[]);
     let mut a = Client::connect(&server).await;
+    let an = a.node();
     a.join("one", "Alice").await;
     a.join("two", "Alice").await;
-    counts_become(&server, 1, 2).await;
+    counts_become(&server, &[(an, &["one", "two"])]).await;
     a.abort();
-    counts_become(&server, 0, 0).await;
+    counts_become(&server, &[]).await;
 }
 
 #[tokio::test]
 async fn node_id_env_twin_names_the_node() {
+    single_node_only!("a cluster gives each node its own --node-id, which overrides the env twin");
     let server = Server::start_with_env(&[], &[("SWITCHBOARD_NODE_ID", "env-node")]);
     let (_, body) = server.readyz().await;
     assert_eq!(body["node"], "env-node", "{body}");
@@ -81,6 +102,7 @@ async fn node_id_env_twin_names_the_node() {
 
 #[tokio::test]
 async fn default_node_id_is_random_node_name() {
+    single_node_only!("a cluster gives each node its own --node-id");
     let server = Server::start(&[]);
     let (_, body) = server.readyz().await;
     let node = body["node"].as_str().unwrap_or_default();

@@ -1,5 +1,7 @@
 //! /metrics: after some traffic every metric name of the contract is there, with the
-//! contract's labels and types, and the gauges follow the rooms and connections.
+//! contract's labels and types, and the gauges follow the rooms and connections. Values are
+//! each node's own: in the cluster topology the checks add up the samples of every node
+//! (a room counts once per node that has members of it).
 
 use serde_json::json;
 
@@ -35,15 +37,32 @@ async fn some_traffic(server: &Server) -> (Client, Client) {
     (a, b)
 }
 
-fn at_least(text: &str, name: &str, labels: &[(&str, &str)], min: f64) -> Result<(), String> {
-    match prom::value(text, name, labels) {
+/// Every node's /metrics, in node order.
+async fn scrape(server: &Server) -> Vec<String> {
+    let mut texts = Vec::new();
+    for node in server.nodes() {
+        texts.push(node.metrics().await);
+    }
+    texts
+}
+
+/// The sum of the sample over the nodes exposing it; `None` when none does.
+fn total(texts: &[String], name: &str, labels: &[(&str, &str)]) -> Option<f64> {
+    texts
+        .iter()
+        .filter_map(|text| prom::value(text, name, labels))
+        .reduce(|sum, value| sum + value)
+}
+
+fn at_least(texts: &[String], name: &str, labels: &[(&str, &str)], min: f64) -> Result<(), String> {
+    match total(texts, name, labels) {
         Some(value) if value >= min => Ok(()),
         other => Err(format!("{name}{labels:?} = {other:?}, wanted >= {min}")),
     }
 }
 
-fn equals(text: &str, name: &str, labels: &[(&str, &str)], want: f64) -> Result<(), String> {
-    match prom::value(text, name, labels) {
+fn equals(texts: &[String], name: &str, labels: &[(&str, &str)], want: f64) -> Result<(), String> {
+    match total(texts, name, labels) {
         Some(value) if value == want => Ok(()),
         other => Err(format!("{name}{labels:?} = {other:?}, wanted {want}")),
     }
@@ -52,36 +71,39 @@ fn equals(text: &str, name: &str, labels: &[(&str, &str)], want: f64) -> Result<
 #[tokio::test]
 async fn every_contract_metric_is_exposed() {
     let server = Server::start(&[]);
-    let (_a, _b) = some_traffic(&server).await;
+    let (a, b) = some_traffic(&server).await;
+    // Room "r" on each node that has a member of it.
+    let rooms = if a.node() == b.node() { 1.0 } else { 2.0 };
     eventually("contract metrics", || async {
-        let text = server.metrics().await;
+        let texts = scrape(&server).await;
         let kind = |k| [CONF, ("kind", k)];
         let checks = [
-            equals(&text, "switchboard_connections", &[CONF], 2.0),
-            at_least(&text, "switchboard_connections_opened_total", &[CONF], 2.0),
-            equals(&text, "switchboard_rooms", &[], 1.0),
-            at_least(&text, IN, &kind("room/connect"), 1.0),
-            at_least(&text, IN, &kind("conference/join"), 3.0),
-            at_least(&text, IN, &kind("conference/leave"), 1.0),
-            at_least(&text, IN, &kind("signal/sdp"), 1.0),
-            at_least(&text, IN, &kind("signal/trickle"), 1.0),
-            at_least(&text, OUT, &kind("conference/joinResponse"), 3.0),
-            at_least(&text, ERRORS, &[CONF, ("code", "not_in_room")], 1.0),
-            at_least(&text, LATENCY_COUNT, &[], 1.0),
-            at_least(&text, "switchboard_relay_latency_seconds_sum", &[], 0.0),
-            at_least(&text, LATENCY_BUCKET, &[("le", "+Inf")], 1.0),
-            equals(&text, SLOW, &[CONF], 0.0),
+            equals(&texts, "switchboard_connections", &[CONF], 2.0),
+            at_least(&texts, "switchboard_connections_opened_total", &[CONF], 2.0),
+            equals(&texts, "switchboard_rooms", &[], rooms),
+            at_least(&texts, IN, &kind("room/connect"), 1.0),
+            at_least(&texts, IN, &kind("conference/join"), 3.0),
+            at_least(&texts, IN, &kind("conference/leave"), 1.0),
+            at_least(&texts, IN, &kind("signal/sdp"), 1.0),
+            at_least(&texts, IN, &kind("signal/trickle"), 1.0),
+            at_least(&texts, OUT, &kind("conference/joinResponse"), 3.0),
+            at_least(&texts, ERRORS, &[CONF, ("code", "not_in_room")], 1.0),
+            at_least(&texts, LATENCY_COUNT, &[], 1.0),
+            at_least(&texts, "switchboard_relay_latency_seconds_sum", &[], 0.0),
+            at_least(&texts, LATENCY_BUCKET, &[("le", "+Inf")], 1.0),
+            equals(&texts, SLOW, &[CONF], 0.0),
         ];
         let failed: Vec<String> = checks.into_iter().filter_map(Result::err).collect();
         if failed.is_empty() {
             Ok(())
         } else {
-            Err(format!("{failed:#?}\n{text}"))
+            Err(format!("{failed:#?}\n{}", texts.join("\n")))
         }
     })
     .await;
 
-    let text = server.metrics().await;
+    // Alice's node saw every kind of traffic (her error included).
+    let text = server.node(a.node()).metrics().await;
     let kinds_out = prom::samples(&text)
         .into_iter()
         .filter(|s| s.name == "switchboard_messages_out_total")
@@ -115,20 +137,22 @@ async fn gauges_return_to_zero_when_everyone_left() {
     a.leave("r").await;
     b.leave("r").await;
     eventually("switchboard_rooms back to 0", || async {
-        equals(&server.metrics().await, "switchboard_rooms", &[], 0.0)
+        equals(&scrape(&server).await, "switchboard_rooms", &[], 0.0)
     })
     .await;
     a.close().await;
     b.abort();
     eventually("switchboard_connections back to 0", || async {
-        let text = server.metrics().await;
-        equals(&text, "switchboard_connections", &[CONF], 0.0)?;
-        at_least(&text, "switchboard_connections_opened_total", &[CONF], 2.0)
+        let texts = scrape(&server).await;
+        equals(&texts, "switchboard_connections", &[CONF], 0.0)?;
+        at_least(&texts, "switchboard_connections_opened_total", &[CONF], 2.0)
     })
     .await;
-    let (status, body) = server.readyz().await;
-    assert_eq!(status, 200);
-    assert_eq!(body["rooms"], json!(0));
+    for node in server.nodes() {
+        let (status, body) = node.readyz().await;
+        assert_eq!(status, 200);
+        assert_eq!(body["rooms"], json!(0));
+    }
 }
 
 /// `kind` is a message's "type/name" (contract: "room/connect", "conference/join",
@@ -138,13 +162,13 @@ async fn messages_out_kind_is_the_type_and_name() {
     let server = Server::start(&[]);
     let (_a, _b) = some_traffic(&server).await;
     eventually("relays counted by type/name", || async {
-        let text = server.metrics().await;
+        let texts = scrape(&server).await;
         let kind = |k| [CONF, ("kind", k)];
-        at_least(&text, OUT, &kind("signal/sdp"), 1.0)
-            .and(at_least(&text, OUT, &kind("signal/trickle"), 1.0))
-            .and(at_least(&text, OUT, &kind("system/error"), 1.0))
-            .and(at_least(&text, OUT, &kind("room/connectResponse"), 1.0))
-            .map_err(|e| format!("{e}\n{text}"))
+        at_least(&texts, OUT, &kind("signal/sdp"), 1.0)
+            .and(at_least(&texts, OUT, &kind("signal/trickle"), 1.0))
+            .and(at_least(&texts, OUT, &kind("system/error"), 1.0))
+            .and(at_least(&texts, OUT, &kind("room/connectResponse"), 1.0))
+            .map_err(|e| format!("{e}\n{}", texts.join("\n")))
     })
     .await;
 }

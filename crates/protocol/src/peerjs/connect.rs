@@ -38,8 +38,9 @@ pub fn parse_connect_query(query: &str) -> Result<ConnectParams, ConnectError> {
     let mut values: HashMap<String, String> = HashMap::new();
     for pair in query.split('&').filter(|pair| !pair.is_empty()) {
         let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-        // The first value of a repeated parameter wins, as with URLSearchParams.get.
-        values.entry(decode(name)).or_insert_with(|| decode(value));
+        // The last value of a repeated parameter wins, as peerjs-server reads the query
+        // (Object.fromEntries over URLSearchParams).
+        values.insert(decode(name), decode(value));
     }
     let mut take = |name: &str| values.remove(name).filter(|value| !value.is_empty());
     let (Some(key), Some(id), Some(token)) = (take("key"), take("id"), take("token")) else {

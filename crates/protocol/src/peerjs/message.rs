@@ -91,15 +91,16 @@ pub fn parse_message(text: &str) -> Result<ClientMessage, MessageError> {
         "EXPIRE" => RelayKind::Expire,
         _ => return Ok(ClientMessage::Unknown { kind }),
     };
-    let dst = match envelope.dst.map(|raw| raw.get()) {
-        None | Some("null") => None,
+    // An empty dst names nobody, as in peerjs-server (`!dstId`).
+    let dst = match envelope.dst {
+        None => None,
         Some(raw) => Some(
-            serde_json::from_str::<String>(raw)
+            serde_json::from_str::<String>(raw.get())
                 .map_err(|_| refuse(format!("Invalid {}: dst must be a string", kind.as_str())))?,
         ),
-    };
+    }
+    .filter(|dst| !dst.is_empty());
     let payload = match envelope.payload {
-        Some(raw) if raw.get() == "null" => None,
         Some(raw) if !raw.get().starts_with('{') => {
             return Err(refuse(format!(
                 "Invalid {}: payload must be an object",

@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use super::util::{TempDir, free_port};
-use crate::harness::http;
+use super::util::TempDir;
+use crate::harness::{free_port, http};
 
 const TEMPLATE: &str = include_str!("../../../../deploy/nginx/test.conf.template");
 const START_TIMEOUT: Duration = Duration::from_secs(10);

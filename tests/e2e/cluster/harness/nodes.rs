@@ -8,9 +8,9 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use super::redis::RedisServer;
 use super::util::wait_until;
 use crate::harness::Server;
+use crate::harness::redis::RedisServer;
 
 /// How often each node renews its lease and looks for dead nodes.
 pub const HEARTBEAT: Duration = Duration::from_millis(500);
@@ -181,7 +181,7 @@ fn start_node(redis: &RedisServer, id: &str, lease: Duration) -> Server {
     let url = redis.url();
     let heartbeat = format!("{}ms", HEARTBEAT.as_millis());
     let lease = format!("{}ms", lease.as_millis());
-    Server::start(&[
+    Server::start_single(&[
         "--redis-url",
         &url,
         "--node-id",

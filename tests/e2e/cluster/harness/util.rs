@@ -1,8 +1,7 @@
-//! Small helpers the cluster tests share: free loopback ports, a temp directory removed on
-//! drop, polling for state that settles asynchronously (Redis keys, /readyz), and collecting
-//! a known number of messages from a client when they may take up to a lease to arrive.
+//! Small helpers the cluster tests share: a temp directory removed on drop, polling for state
+//! that settles asynchronously (Redis keys, /readyz), and collecting a known number of
+//! messages from a client when they may take up to a lease to arrive.
 
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -10,12 +9,6 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use crate::harness::Client;
-
-/// A port on 127.0.0.1 that was free a moment ago (the OS picked it for a listener we closed).
-pub fn free_port() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
-    listener.local_addr().expect("local_addr").port()
-}
 
 /// A fresh directory under the system temp dir, removed (with its content) on drop.
 pub struct TempDir {

@@ -1,6 +1,7 @@
-//! A throwaway `redis-server` on a free loopback port, without persistence, killed on drop.
-//! Tests kill it (-9) and start it again, empty, on the same port to play a Redis outage,
-//! and read the cluster's keys with `redis-cli`.
+//! A throwaway `redis-server` on a free loopback port, without persistence, killed on drop:
+//! the Redis of the cluster topology and of the cluster tests. Those kill it (-9) and start
+//! it again, empty, on the same port to play a Redis outage, and read the cluster's keys
+//! with `redis-cli`.
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -8,7 +9,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use super::util::free_port;
+use super::free_port;
 
 const START_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -147,7 +148,7 @@ fn tool(name: &str) -> PathBuf {
     match found {
         Some(path) => PathBuf::from(path),
         None => panic!(
-            "`{name}` is not installed; the cluster tests need Redis: run scripts/install-test-deps"
+            "`{name}` is not installed (clusters under test need it): run scripts/install-test-deps"
         ),
     }
 }
