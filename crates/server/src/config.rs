@@ -6,7 +6,7 @@ use clap::Parser;
 
 /// A clustered WebRTC signaling server.
 #[derive(Parser, Debug, Clone)]
-#[command(name = "switchboard", version, about, long_about = None)]
+#[command(name = "switchboard", version, about = "A clustered WebRTC signaling server.", long_about = None)]
 pub struct Config {
     /// Address to serve HTTP and WebSocket on (port 0 picks a free port).
     #[arg(long, env = "SWITCHBOARD_LISTEN", default_value = "127.0.0.1:8080")]
