@@ -16,3 +16,4 @@ mod exchange;
 mod lifecycle;
 mod messages;
 mod ops;
+mod peerjs;

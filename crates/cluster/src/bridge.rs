@@ -238,22 +238,20 @@ impl Bridge for RedisBridge {
         )
     }
 
-    fn enqueue(
+    fn deliver_or_enqueue(
         &self,
         peer: &PeerAddress,
         message: Queued,
         expires_in: Duration,
-    ) -> BridgeFuture<()> {
+    ) -> BridgeFuture<bool> {
         let (reply, answer) = oneshot::channel();
-        self.request(
-            Op::Enqueue {
-                peer: peer.clone(),
-                message,
-                expires_in,
-                reply,
-            },
-            answer,
-        )
+        let op = Op::DeliverOrEnqueue {
+            peer: peer.clone(),
+            message,
+            expires_in,
+            reply,
+        };
+        self.request(op, answer)
     }
 
     fn take_queued(&self, peer: &PeerAddress) -> BridgeFuture<Vec<Queued>> {

@@ -9,10 +9,12 @@ use switchboard_core::bridge::FromCluster;
 use tokio::sync::mpsc;
 
 use crate::bridge::{Shared, lock};
-use crate::wire::{Envelope, PeerEnvelope};
+use crate::wire::{Envelope, PeerEnvelope, PeerWire};
+use crate::writer::Op;
 use std::sync::Weak;
 use switchboard_core::PeerId;
 use switchboard_core::bridge::PeerAddress;
+use switchboard_core::bridge::Queued;
 
 pub(crate) async fn run(shared: Arc<Shared>, mut pushes: mpsc::UnboundedReceiver<PushInfo>) {
     while let Some(push) = pushes.recv().await {
@@ -60,9 +62,30 @@ fn dispatch_to_peer(shared: &Shared, payload: &Value) {
     };
     metrics::counter!("switchboard_cluster_received_total").increment(1);
     let peer = PeerAddress::new(envelope.space, PeerId::new(envelope.to));
+    let requeue = match &envelope.body {
+        PeerWire::Direct {
+            from,
+            payload,
+            keep_ms: Some(keep_ms),
+        } => Some((
+            Queued {
+                from: PeerId::new(from.clone()),
+                payload: payload.clone().into(),
+            },
+            std::time::Duration::from_millis(*keep_ms),
+        )),
+        _ => None,
+    };
     let sink = lock(&shared.peer_sink).as_ref().and_then(Weak::upgrade);
-    if let Some(sink) = sink {
-        sink.deliver(&peer, envelope.body.into());
+    let delivered = sink.is_some_and(|sink| sink.deliver(&peer, envelope.body.into()));
+    // Subscribed, but the session is not in the directory (yet, or any more): keep the
+    // message for the peer's next claim instead of losing it.
+    if let (false, Some((message, expires_in))) = (delivered, requeue) {
+        let _ = shared.ops.send(Op::Requeue {
+            peer,
+            message,
+            expires_in,
+        });
     }
 }
 

@@ -105,40 +105,46 @@ pub(crate) async fn release(
     Ok(())
 }
 
-/// Adds an enqueue to the writer's pipeline.
-pub(crate) fn add_enqueue(
+/// Adds to the writer's pipeline: deliver `message` to the holder of `peer`, or queue it
+/// ([`scripts::DELIVER_OR_ENQUEUE`]); only queue it when `publish` is false. The script's
+/// answer (1: delivered) is one result of the pipeline.
+pub(crate) fn add_deliver_or_enqueue(
     shared: &Shared,
     pipe: &mut redis::Pipeline,
     peer: &PeerAddress,
     message: &Queued,
     expires_in: Duration,
+    publish: bool,
 ) {
     let keys = &shared.keys;
+    let keep_ms = expires_in.as_millis() as u64;
+    let direct = PeerEnvelope {
+        space: peer.space.to_string(),
+        to: peer.id.to_string(),
+        body: PeerWire::Direct {
+            from: message.from.to_string(),
+            payload: message.payload.to_string(),
+            keep_ms: Some(keep_ms),
+        },
+    };
     let stored = QueuedWire {
         from: message.from.to_string(),
         payload: message.payload.to_string(),
     };
-    let expires_at = now_millis().saturating_add(expires_in.as_millis() as u64);
-    pipe.rpush(
-        keys.queue(peer),
-        serde_json::to_string(&stored).expect("strings serialize"),
-    )
-    .ignore();
-    // NX: a queue expires with its first message, as in peerjs-server.
-    pipe.cmd("ZADD")
+    pipe.cmd("EVAL")
+        .arg(scripts::DELIVER_OR_ENQUEUE)
+        .arg(3)
+        .arg(keys.peer_channel(peer))
+        .arg(keys.queue(peer))
         .arg(keys.queues())
-        .arg("NX")
-        .arg(expires_at)
+        .arg(serde_json::to_string(&direct).expect("envelopes serialize"))
+        .arg(serde_json::to_string(&stored).expect("strings serialize"))
+        // NX in the script: a queue expires with its first message, as in peerjs-server.
+        .arg(now_millis().saturating_add(keep_ms))
         .arg(wire::peer_entry(peer))
-        .ignore();
-    // A safety net should every node be gone before the queue is swept.
-    pipe.pexpire(
-        keys.queue(peer),
-        (expires_in.as_millis() as i64)
-            .saturating_mul(4)
-            .max(60_000),
-    )
-    .ignore();
+        // A safety net should every node be gone before the queue is swept.
+        .arg(keep_ms.saturating_mul(4).max(60_000))
+        .arg(if publish { "1" } else { "0" });
 }
 
 pub(crate) async fn take_queued(

@@ -155,8 +155,16 @@ pub(crate) struct PeerEnvelope {
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(tag = "t", rename_all = "snake_case")]
 pub(crate) enum PeerWire {
-    Direct { from: String, payload: String },
-    Expired { peer: String },
+    Direct {
+        from: String,
+        payload: String,
+        /// How long the message may wait if it arrives before its peer is ready here.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        keep_ms: Option<u64>,
+    },
+    Expired {
+        peer: String,
+    },
     Replaced,
 }
 
@@ -167,6 +175,7 @@ impl From<&switchboard_core::bridge::PeerMessage> for PeerWire {
             PeerMessage::Direct { from, payload } => Self::Direct {
                 from: from.to_string(),
                 payload: payload.to_string(),
+                keep_ms: None,
             },
             PeerMessage::Expired { peer } => Self::Expired {
                 peer: peer.to_string(),
@@ -179,7 +188,7 @@ impl From<&switchboard_core::bridge::PeerMessage> for PeerWire {
 impl From<PeerWire> for switchboard_core::bridge::PeerMessage {
     fn from(wire: PeerWire) -> Self {
         match wire {
-            PeerWire::Direct { from, payload } => Self::Direct {
+            PeerWire::Direct { from, payload, .. } => Self::Direct {
                 from: PeerId::new(from),
                 payload: payload.into(),
             },

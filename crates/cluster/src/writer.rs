@@ -26,11 +26,18 @@ pub(crate) enum Op {
         message: PeerMessage,
         reply: oneshot::Sender<Result<bool, BridgeError>>,
     },
-    Enqueue {
+    /// Delivers to the holder's node, or queues; answers whether it was delivered.
+    DeliverOrEnqueue {
         peer: PeerAddress,
         message: Queued,
         expires_in: Duration,
-        reply: oneshot::Sender<Result<(), BridgeError>>,
+        reply: oneshot::Sender<Result<bool, BridgeError>>,
+    },
+    /// Queues a message that reached this node before its peer was ready here.
+    Requeue {
+        peer: PeerAddress,
+        message: Queued,
+        expires_in: Duration,
     },
     Claim {
         peer: PeerAddress,
@@ -58,14 +65,14 @@ pub(crate) enum Op {
 #[derive(Default)]
 struct Replies {
     events: usize,
-    /// One per non-ignored PUBLISH in the pipeline, in order.
+    /// One per non-ignored command in the pipeline (a PUBLISH or a deliver-or-queue), in
+    /// order: it answers whether a node took the message.
     sends: Vec<oneshot::Sender<Result<bool, BridgeError>>>,
-    enqueued: Vec<oneshot::Sender<Result<(), BridgeError>>>,
 }
 
 impl Replies {
     fn is_empty(&self) -> bool {
-        self.events == 0 && self.sends.is_empty() && self.enqueued.is_empty()
+        self.events == 0 && self.sends.is_empty()
     }
 }
 
@@ -91,14 +98,27 @@ pub(crate) async fn run(shared: Arc<Shared>, mut ops: mpsc::UnboundedReceiver<Op
                     );
                     replies.sends.push(reply);
                 }
-                Op::Enqueue {
+                Op::DeliverOrEnqueue {
                     peer,
                     message,
                     expires_in,
                     reply,
                 } => {
-                    crate::peers::add_enqueue(&shared, &mut pipe, &peer, &message, expires_in);
-                    replies.enqueued.push(reply);
+                    crate::peers::add_deliver_or_enqueue(
+                        &shared, &mut pipe, &peer, &message, expires_in, true,
+                    );
+                    replies.sends.push(reply);
+                }
+                Op::Requeue {
+                    peer,
+                    message,
+                    expires_in,
+                } => {
+                    crate::peers::add_deliver_or_enqueue(
+                        &shared, &mut pipe, &peer, &message, expires_in, false,
+                    );
+                    pipe.ignore();
+                    replies.events += 1;
                 }
                 other => {
                     if !replies.is_empty() {
@@ -124,21 +144,15 @@ async fn execute(shared: &Shared, pipe: &Pipeline, replies: Replies) {
             for (reply, receivers) in replies.sends.into_iter().zip(receivers) {
                 let _ = reply.send(Ok(receivers > 0));
             }
-            for reply in replies.enqueued {
-                let _ = reply.send(Ok(()));
-            }
         }
         Err(err) => {
             metrics::counter!("switchboard_cluster_publish_errors_total")
                 .increment(replies.events as u64);
             log::warn!(
                 "cluster: a pipeline of {} operation(s) failed: {err}",
-                replies.events + replies.sends.len() + replies.enqueued.len()
+                replies.events + replies.sends.len()
             );
             for reply in replies.sends {
-                let _ = reply.send(Err(err.clone()));
-            }
-            for reply in replies.enqueued {
                 let _ = reply.send(Err(err.clone()));
             }
         }
@@ -228,7 +242,7 @@ async fn run_control(shared: &Shared, op: Op) {
                 log::warn!("cluster: releasing {peer}: {err}");
             }
         }
-        Op::Event(_) | Op::SendToPeer { .. } | Op::Enqueue { .. } => {
+        Op::Event(_) | Op::SendToPeer { .. } | Op::DeliverOrEnqueue { .. } | Op::Requeue { .. } => {
             unreachable!("pipelined operations are handled by the caller")
         }
     }

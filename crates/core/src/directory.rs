@@ -13,6 +13,7 @@ use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::{Duration, Instant};
 
 use actix::Recipient;
+use futures_util::future::Either;
 
 use crate::bridge::{
     Bridge, BridgeError, ClaimOutcome, PeerAddress, PeerMessage, PeerSink, Queued,
@@ -158,6 +159,15 @@ impl Directory {
         }
     }
 
+    /// Whether `peer` is held on this node: `Some(true)` with `token`, `Some(false)` with
+    /// another token.
+    pub fn held_here(&self, peer: &PeerAddress, token: &str) -> Option<bool> {
+        self.index
+            .read()
+            .get(peer)
+            .map(|held| &*held.token == token)
+    }
+
     /// Ids claimed on this node in `space`.
     pub fn local_count(&self, space: &str) -> usize {
         self.index
@@ -186,44 +196,31 @@ impl Directory {
         keep_for: Option<Duration>,
     ) -> impl Future<Output = Result<Sent, BridgeError>> + 'static {
         let local = self.index.read().get(to).map(|held| held.inbox.clone());
-        let remote = match local {
-            Some(inbox) => {
-                inbox.do_send(Deliver(Event::Direct {
-                    from,
-                    payload,
-                    received_at,
-                }));
-                None
-            }
-            None => {
-                let message = PeerMessage::Direct {
-                    from: from.clone(),
-                    payload: payload.clone(),
-                };
-                Some((
-                    self.bridge.send_to_peer(to, message),
-                    self.bridge.clone(),
-                    to.clone(),
-                    from,
-                    payload,
-                ))
-            }
-        };
-        async move {
-            let Some((sending, bridge, to, from, payload)) = remote else {
-                return Ok(Sent::Delivered);
-            };
-            if sending.await? {
-                return Ok(Sent::Delivered);
-            }
-            let Some(keep_for) = keep_for else {
-                return Ok(Sent::Dropped);
-            };
-            bridge
-                .enqueue(&to, Queued { from, payload }, keep_for)
-                .await?;
-            Ok(Sent::Queued)
+        if let Some(inbox) = local {
+            inbox.do_send(Deliver(Event::Direct {
+                from,
+                payload,
+                received_at,
+            }));
+            return Either::Left(std::future::ready(Ok(Sent::Delivered)));
         }
+        // Called now, not when the future is polled: the bridge keeps the call order.
+        let sending = match keep_for {
+            Some(keep_for) => {
+                self.bridge
+                    .deliver_or_enqueue(to, Queued { from, payload }, keep_for)
+            }
+            None => self
+                .bridge
+                .send_to_peer(to, PeerMessage::Direct { from, payload }),
+        };
+        Either::Right(async move {
+            Ok(match (sending.await?, keep_for.is_some()) {
+                (true, _) => Sent::Delivered,
+                (false, true) => Sent::Queued,
+                (false, false) => Sent::Dropped,
+            })
+        })
     }
 
     /// Handles the queues that expired: their messages go to the peer if it connected in the

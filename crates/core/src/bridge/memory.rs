@@ -216,23 +216,33 @@ impl Bridge for MemoryBridge {
         Box::pin(std::future::ready(Ok(delivered)))
     }
 
-    fn enqueue(
+    fn deliver_or_enqueue(
         &self,
         peer: &PeerAddress,
         message: Queued,
         expires_in: Duration,
-    ) -> BridgeFuture<()> {
-        self.bus
-            .lock()
-            .queues
-            .entry(peer.clone())
-            .or_insert_with(|| PeerQueue {
-                messages: Vec::new(),
-                expires_at: Instant::now() + expires_in,
-            })
-            .messages
-            .push(message);
-        Box::pin(std::future::ready(Ok(())))
+    ) -> BridgeFuture<bool> {
+        let direct = PeerMessage::Direct {
+            from: message.from.clone(),
+            payload: message.payload.clone(),
+        };
+        let delivered = self
+            .bus
+            .holder_sink(peer)
+            .is_some_and(|sink| sink.deliver(peer, direct));
+        if !delivered {
+            self.bus
+                .lock()
+                .queues
+                .entry(peer.clone())
+                .or_insert_with(|| PeerQueue {
+                    messages: Vec::new(),
+                    expires_at: Instant::now() + expires_in,
+                })
+                .messages
+                .push(message);
+        }
+        Box::pin(std::future::ready(Ok(delivered)))
     }
 
     fn take_queued(&self, peer: &PeerAddress) -> BridgeFuture<Vec<Queued>> {

@@ -105,14 +105,16 @@ pub trait Bridge: Send + Sync + 'static {
     /// Hands `message` to the node that holds `peer`; answers whether some node took it.
     fn send_to_peer(&self, peer: &PeerAddress, message: PeerMessage) -> BridgeFuture<bool>;
 
-    /// Keeps a message for a peer that is not connected, until it claims its id or the
-    /// queue's first message is `expires_in` old.
-    fn enqueue(
+    /// Hands `message` to the node that holds `peer`, or, when nobody does, keeps it until
+    /// the peer claims its id or the queue's first message is `expires_in` old. One step, so
+    /// messages from one sender keep their order whichever way each goes. Answers whether it
+    /// was delivered.
+    fn deliver_or_enqueue(
         &self,
         peer: &PeerAddress,
         message: Queued,
         expires_in: std::time::Duration,
-    ) -> BridgeFuture<()>;
+    ) -> BridgeFuture<bool>;
 
     /// Removes and returns what waits for `peer`, oldest first.
     fn take_queued(&self, peer: &PeerAddress) -> BridgeFuture<Vec<Queued>>;

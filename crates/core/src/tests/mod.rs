@@ -100,13 +100,13 @@ macro_rules! peers_in_memory {
         ) -> BridgeFuture<bool> {
             self.$field.send_to_peer(peer, message)
         }
-        fn enqueue(
+        fn deliver_or_enqueue(
             &self,
             peer: &crate::bridge::PeerAddress,
             message: crate::bridge::Queued,
             expires_in: std::time::Duration,
-        ) -> BridgeFuture<()> {
-            self.$field.enqueue(peer, message, expires_in)
+        ) -> BridgeFuture<bool> {
+            self.$field.deliver_or_enqueue(peer, message, expires_in)
         }
         fn take_queued(
             &self,

@@ -109,14 +109,6 @@ impl PeerjsSession {
         match result {
             Ok(claimed) => {
                 self.claimed = true;
-                if self.hub.directory().local_count(DIALECT) > self.settings.concurrent_limit {
-                    self.send_error(
-                        "concurrent_limit",
-                        wire::errors::CONNECTION_LIMIT_EXCEED,
-                        ctx,
-                    );
-                    return self.close_socket(CloseCode::Normal, "", ctx);
-                }
                 // A takeover (same id, same token) gets no second OPEN, as with peerjs-server.
                 if claimed.taken_over {
                     log::info!(
@@ -223,6 +215,19 @@ impl Actor for PeerjsSession {
         metrics::gauge!(CONNECTIONS, "dialect" => DIALECT).increment(1.0);
         metrics::counter!(CONNECTIONS_OPENED, "dialect" => DIALECT).increment(1);
         self.connection_key = Some(self.connections.add(ctx.address().recipient()));
+        // The limit is checked before the claim, which would take the id's queued messages
+        // and could close a holder elsewhere. A same-token reconnect here is exempt, as in
+        // peerjs-server; one held here with another token gets ID-TAKEN first.
+        let directory = self.hub.directory();
+        let held_here = directory.held_here(&self.address, &self.token);
+        if held_here.is_none() && directory.local_count(DIALECT) >= self.settings.concurrent_limit {
+            self.send_error(
+                "concurrent_limit",
+                wire::errors::CONNECTION_LIMIT_EXCEED,
+                ctx,
+            );
+            return self.close_socket(CloseCode::Normal, "", ctx);
+        }
         let claiming = self.hub.directory().claim(
             self.address.clone(),
             self.token.clone(),
@@ -317,8 +322,8 @@ impl Handler<Deliver> for PeerjsSession {
                     "peerjs {}: replaced by a new connection with the same token",
                     self.id()
                 );
-                // The directory handed the id to the new connection: do not release it.
-                self.claimed = false;
+                // Releasing stays right: the directory only frees an id this session still
+                // holds, and Redis only one this node still holds with this token.
                 self.close_socket(CloseCode::Normal, "replaced by a new connection", ctx);
             }
             Event::PeerJoined { .. } | Event::PeerLeft { .. } | Event::Signal { .. } => {}
