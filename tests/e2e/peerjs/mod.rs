@@ -11,3 +11,4 @@ mod http;
 mod input;
 mod queue;
 mod relay;
+mod stock_client;
