@@ -3,6 +3,7 @@
 //! /readyz is 200 and lists all N nodes as live. Everything is killed on drop (the fields
 //! drop in order: nodes first, then Redis).
 
+use crate::harness::server::live_nodes;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
@@ -161,20 +162,6 @@ impl Cluster {
             .map(|(index, node)| format!("--- {} ---\n{}", Self::id(index), node.logs()))
             .collect()
     }
-}
-
-/// `nodes` of a /readyz body, sorted.
-pub fn live_nodes(readyz: &Value) -> Vec<String> {
-    let mut nodes: Vec<String> = readyz["nodes"]
-        .as_array()
-        .map(|list| {
-            list.iter()
-                .filter_map(|node| node.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default();
-    nodes.sort();
-    nodes
 }
 
 fn start_node(redis: &RedisServer, id: &str, lease: Duration) -> Server {
