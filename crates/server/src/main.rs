@@ -13,6 +13,7 @@ mod ws;
 
 use std::sync::Arc;
 
+use actix_web::middleware::DefaultHeaders;
 use actix_web::{App, HttpServer, web};
 use clap::Parser;
 use switchboard_cluster::RedisBridge;
@@ -21,6 +22,9 @@ use switchboard_core::{Hub, NodeId};
 
 use config::{Config, SocketSettings};
 use state::AppState;
+
+/// The response header that names the node which served a request.
+const NODE_HEADER: &str = "x-switchboard-node";
 
 fn main() -> std::io::Result<()> {
     let config = Config::parse();
@@ -57,8 +61,12 @@ async fn run(config: Config) -> std::io::Result<()> {
     ));
 
     let app_state = state.clone();
+    // Every response names the node that served it: through a load balancer, this is how a
+    // client (or an operator with curl) sees where a request landed.
+    let served_by = node.to_string();
     let server = HttpServer::new(move || {
         App::new()
+            .wrap(DefaultHeaders::new().add((NODE_HEADER, served_by.as_str())))
             .app_data(app_state.clone())
             .route("/healthz", web::get().to(http::healthz))
             .route("/readyz", web::get().to(http::readyz))

@@ -16,6 +16,8 @@ const TIMEOUT: Duration = Duration::from_secs(5);
 pub struct RawWs {
     stream: TcpStream,
     buffer: Vec<u8>,
+    /// The 101 response's head.
+    pub head: http::Response,
 }
 
 /// The outcome of an upgrade request.
@@ -51,7 +53,11 @@ pub async fn upgrade(addr: SocketAddr) -> io::Result<Upgrade> {
         return Ok(Upgrade::Refused(http::parse(&buffer)?));
     }
     buffer.drain(..head_end + 4);
-    Ok(Upgrade::Accepted(RawWs { stream, buffer }))
+    Ok(Upgrade::Accepted(RawWs {
+        stream,
+        buffer,
+        head,
+    }))
 }
 
 /// Upgrades, failing the test unless the server answers 101.

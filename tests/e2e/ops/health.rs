@@ -111,3 +111,18 @@ async fn default_node_id_is_random_node_name() {
         .unwrap_or_else(|| panic!("node {node:?}"));
     assert_eq!(suffix.len(), 8, "node {node:?} is not node-xxxxxxxx");
 }
+
+/// Through a load balancer, `x-switchboard-node` is how a client sees where it landed: on
+/// plain HTTP and on the WebSocket upgrade alike.
+#[tokio::test]
+async fn every_response_names_the_node_that_served_it() {
+    let server = Server::start(&["--node-id", "served-by"]);
+    for node in server.nodes() {
+        let health = crate::harness::http::get(node.addr(), "/healthz")
+            .await
+            .expect("GET /healthz");
+        assert_eq!(health.header("x-switchboard-node"), Some(node.id()));
+        let socket = crate::harness::raw_ws::connect(node.addr()).await;
+        assert_eq!(socket.head.header("x-switchboard-node"), Some(node.id()));
+    }
+}
