@@ -6,6 +6,7 @@
 
 mod harness;
 
+mod compose;
 mod crash;
 mod drain;
 mod membership;

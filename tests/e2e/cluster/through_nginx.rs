@@ -2,8 +2,9 @@
 //! clients that landed on different nodes (as `connectResponse.node` tells) run a whole
 //! offer/answer/candidate exchange through the proxy.
 
+use super::harness::peer::{exchange, land_apart};
 use super::harness::{Cluster, Nginx, Peer, quiet};
-use crate::harness::{frames, http};
+use crate::harness::http;
 
 /// More connections than round-robin over three nodes can need to hit a second node.
 const MAX_TRIES: usize = 6;
@@ -23,52 +24,15 @@ async fn two_peers_on_different_nodes_exchange_through_nginx() {
         "/healthz through nginx"
     );
 
-    let mut first = Peer::via(nginx.addr(), "via-nginx-0", "r").await;
-    let mut others = Vec::new();
-    let mut second = None;
-    for attempt in 1..MAX_TRIES {
-        let peer = Peer::via(nginx.addr(), &format!("via-nginx-{attempt}"), "r").await;
-        if peer.node != first.node {
-            second = Some(peer);
-            break;
-        }
-        others.push(peer);
-    }
-    let mut second = second.unwrap_or_else(|| {
-        panic!(
-            "{MAX_TRIES} connections through nginx all landed on {}; nginx log:\n{}",
-            first.node,
-            nginx.logs()
-        )
-    });
+    let mut first = Peer::via(nginx.addr(), "via-nginx", "r").await;
+    let (mut second, mut others) =
+        land_apart(nginx.addr(), "via-nginx", "r", &[&first.node], MAX_TRIES).await;
     let nodes: Vec<String> = (0..3).map(Cluster::id).collect();
     assert!(nodes.contains(&first.node) && nodes.contains(&second.node));
 
     first.join("r", &mut []).await;
     second.join("r", &mut [&mut first]).await;
-
-    let offer = frames::sdp("r", &second.id, frames::offer("first-offer"));
-    first.relay(offer, &mut [&mut second]).await;
-    let answer = frames::sdp("r", &first.id, frames::answer("second-answer"));
-    second.relay(answer, &mut [&mut first]).await;
-    for n in 0..3 {
-        let candidate = frames::candidate(&format!("first-{n}"));
-        first
-            .relay(
-                frames::trickle("r", Some(&second.id), candidate),
-                &mut [&mut second],
-            )
-            .await;
-        let candidate = frames::candidate(&format!("second-{n}"));
-        second
-            .relay(
-                frames::trickle("r", Some(&first.id), candidate),
-                &mut [&mut first],
-            )
-            .await;
-    }
-    let end = frames::trickle("r", None, frames::candidate("first-end-of-candidates"));
-    first.relay(end, &mut [&mut second]).await;
+    exchange(&mut first, &mut second, "r").await;
     quiet(&mut [&mut first, &mut second]).await;
     for other in others.iter_mut() {
         quiet(&mut [other]).await;

@@ -69,6 +69,8 @@ pub struct PeerClient {
     ws: Ws,
     label: String,
     addr: SocketAddr,
+    /// The node that accepted the upgrade, as its `x-switchboard-node` header says.
+    pub node: Option<String>,
     queue: VecDeque<Frame>,
     end: Option<End>,
 }
@@ -85,10 +87,22 @@ pub fn query(key: &str, id: &str, token: &str) -> String {
 
 /// Tries the upgrade; `Err(status)` when the server answers it with an HTTP status.
 pub async fn try_upgrade(url: &str) -> Result<Ws, u16> {
+    try_upgrade_served(url).await.map(|(ws, _)| ws)
+}
+
+/// Tries the upgrade, and names the node that accepted it (`x-switchboard-node`).
+async fn try_upgrade_served(url: &str) -> Result<(Ws, Option<String>), u16> {
     let request = url.into_client_request().expect("a valid ws:// url");
     match tokio::time::timeout(RECV_TIMEOUT, connect_async(request)).await {
         Err(_) => panic!("upgrade to {url} timed out"),
-        Ok(Ok((ws, _))) => Ok(ws),
+        Ok(Ok((ws, response))) => {
+            let node = response
+                .headers()
+                .get("x-switchboard-node")
+                .and_then(|value| value.to_str().ok())
+                .map(str::to_owned);
+            Ok((ws, node))
+        }
         Ok(Err(tokio_tungstenite::tungstenite::Error::Http(response))) => {
             Err(response.status().as_u16())
         }
@@ -100,13 +114,14 @@ impl PeerClient {
     /// Opens `ws://ADDR<path>peerjs?<query>` (any query, also a malformed one).
     pub async fn connect_url(addr: SocketAddr, path: &str, query: &str, label: &str) -> Self {
         let url = ws_url(addr, path, query);
-        let ws = try_upgrade(&url)
+        let (ws, node) = try_upgrade_served(&url)
             .await
             .unwrap_or_else(|status| panic!("{label}: upgrade to {url} refused with {status}"));
         PeerClient {
             ws,
             label: label.to_string(),
             addr,
+            node,
             queue: VecDeque::new(),
             end: None,
         }

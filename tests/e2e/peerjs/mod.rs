@@ -3,7 +3,7 @@
 //! real binary with a PeerJS-flavoured client (`client`), in the run's topology; `cluster`
 //! assembles a two-node cluster of its own.
 
-mod client;
+pub(crate) mod client;
 mod cluster;
 mod connect;
 mod heartbeat;

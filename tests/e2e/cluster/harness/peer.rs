@@ -116,6 +116,56 @@ impl Peer {
     }
 }
 
+/// Connects through `addr` (a load balancer) until a peer lands on a node none of `avoid` is
+/// on, at most `tries` times. Returns it and the peers that landed elsewhere, still open (so
+/// the balancer's rotation is not disturbed by their closing).
+pub async fn land_apart(
+    addr: SocketAddr,
+    label: &str,
+    room: &str,
+    avoid: &[&str],
+    tries: usize,
+) -> (Peer, Vec<Peer>) {
+    let mut others = Vec::new();
+    for attempt in 0..tries {
+        let peer = Peer::via(addr, &format!("{label}-{attempt}"), room).await;
+        if !avoid.contains(&peer.node.as_str()) {
+            return (peer, others);
+        }
+        others.push(peer);
+    }
+    panic!("{label}: {tries} connections through {addr} all landed on {avoid:?}");
+}
+
+/// A whole offer/answer/trickle exchange in `room` between two joined peers, each message
+/// checked as the other receives it.
+pub async fn exchange(first: &mut Peer, second: &mut Peer, room: &str) {
+    let offer = frames::sdp(
+        room,
+        &second.id,
+        frames::offer(&format!("{}-offer", first.label)),
+    );
+    first.relay(offer, &mut [&mut *second]).await;
+    let answer = frames::sdp(
+        room,
+        &first.id,
+        frames::answer(&format!("{}-answer", second.label)),
+    );
+    second.relay(answer, &mut [&mut *first]).await;
+    for n in 0..3 {
+        let candidate = frames::candidate(&format!("{}-{n}", first.label));
+        let trickle = frames::trickle(room, Some(&second.id), candidate);
+        first.relay(trickle, &mut [&mut *second]).await;
+        let candidate = frames::candidate(&format!("{}-{n}", second.label));
+        let trickle = frames::trickle(room, Some(&first.id), candidate);
+        second.relay(trickle, &mut [&mut *first]).await;
+    }
+    let end = frames::candidate(&format!("{}-end-of-candidates", first.label));
+    first
+        .relay(frames::trickle(room, None, end), &mut [&mut *second])
+        .await;
+}
+
 /// Asserts that nothing arrives at any of `peers` for a short while (all listened to at once).
 pub async fn quiet(peers: &mut [&mut Peer]) {
     join_all(peers.iter_mut().map(|peer| peer.client.expect_none(QUIET))).await;
