@@ -11,6 +11,7 @@
 mod harness;
 
 mod cluster;
+mod deploy;
 mod errors;
 mod exchange;
 mod lifecycle;
