@@ -2,10 +2,14 @@
 //! so manifests, Prometheus files and the Grafana dashboard are walked the same way, and the
 //! Kubernetes objects of deploy/k8s looked up by kind and name.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 use serde_json::{Map, Number, Value};
 use yaml_rust2::{Yaml, YamlLoader};
+
+use crate::harness::node::BIN;
 
 /// The repository's deploy/ directory.
 pub fn deploy_dir() -> PathBuf {
@@ -204,4 +208,28 @@ pub fn selects(selector: &Value, labels: &Value) -> bool {
     let wanted = self::labels(selector);
     let present = self::labels(labels);
     !wanted.is_empty() && wanted.iter().all(|pair| present.contains(pair))
+}
+
+/// The environment variables `switchboard --help` documents (`[env: NAME=]`).
+pub fn documented_env() -> BTreeSet<String> {
+    let output = Command::new(BIN)
+        .arg("--help")
+        .output()
+        .expect("run --help");
+    assert!(output.status.success(), "--help failed: {output:?}");
+    let help = String::from_utf8_lossy(&output.stdout).into_owned();
+    let names: BTreeSet<String> = help
+        .match_indices("[env: ")
+        .map(|(at, marker)| {
+            help[at + marker.len()..]
+                .chars()
+                .take_while(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == '_')
+                .collect()
+        })
+        .collect();
+    assert!(
+        names.contains("SWITCHBOARD_LISTEN"),
+        "no env twins found in --help:\n{help}"
+    );
+    names
 }

@@ -6,16 +6,14 @@
 
 use std::collections::BTreeSet;
 use std::net::SocketAddr;
-use std::process::Command;
 use std::time::Duration;
 
 use serde_json::Value;
 
 use super::files::{
-    Object, array_at, at, deploy_dir, file_name, find, k8s_objects, labels, load_one, only, read,
-    selects, str_at, yaml_files,
+    Object, array_at, at, deploy_dir, documented_env, file_name, find, k8s_objects, labels,
+    load_one, only, read, selects, str_at, yaml_files,
 };
-use crate::harness::node::BIN;
 use crate::harness::redis::RedisServer;
 use crate::harness::{Node, eventually, prom};
 
@@ -61,30 +59,6 @@ fn env_value(container: &Value, name: &str) -> String {
         .find(|(key, _)| key == name)
         .and_then(|(_, value)| value)
         .unwrap_or_else(|| panic!("the container does not set {name} to a literal value"))
-}
-
-/// The environment variables `switchboard --help` documents (`[env: NAME=]`).
-fn documented_env() -> BTreeSet<String> {
-    let output = Command::new(BIN)
-        .arg("--help")
-        .output()
-        .expect("run --help");
-    assert!(output.status.success(), "--help failed: {output:?}");
-    let help = String::from_utf8_lossy(&output.stdout).into_owned();
-    let names: BTreeSet<String> = help
-        .match_indices("[env: ")
-        .map(|(at, marker)| {
-            help[at + marker.len()..]
-                .chars()
-                .take_while(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == '_')
-                .collect()
-        })
-        .collect();
-    assert!(
-        names.contains("SWITCHBOARD_LISTEN"),
-        "no env twins found in --help:\n{help}"
-    );
-    names
 }
 
 /// The `SWITCHBOARD_*` names written anywhere in the files of `deploy/<sub>` (comments
