@@ -1,6 +1,8 @@
 //! What operators rely on: /healthz, /readyz with its counts, /metrics with every metric
-//! of the contract, and the CLI (flags in --help, env twins).
+//! of the contract, the CLI (flags in --help, env twins), and docs/operations.md agreeing
+//! with both.
 
 mod cli;
 mod health;
 mod metrics;
+mod operations_doc;
