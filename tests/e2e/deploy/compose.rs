@@ -150,7 +150,7 @@ fn compose_nodes_set_only_variables_the_binary_reads() {
             "{name}: Redis at {host}, which is no service"
         );
     }
-    for (name, value) in dockerfile_env(&runtime_stage()) {
+    for (name, _) in dockerfile_env(&runtime_stage()) {
         if name.starts_with("SWITCHBOARD_") {
             assert!(
                 documented.contains(&name),
