@@ -63,7 +63,7 @@ can_run() {
 base_image() {
   if podman image exists "$BASE_IMAGE"; then return; fi
   command -v debootstrap >/dev/null 2>&1 || { log "debootstrap is not installed"; exit 1; }
-  log "building $BASE_IMAGE with debootstrap (once per machine, about a minute)"
+  log "building $BASE_IMAGE with debootstrap (once per machine, 1 to 2 minutes)"
   local rootfs
   rootfs=$(mktemp -d)
   debootstrap --variant=minbase --include=redis-server,nginx-light,ca-certificates \
@@ -71,7 +71,7 @@ base_image() {
     || { tail -20 "$CACHE/debootstrap.log" >&2; rm -rf "$rootfs"; exit 1; }
   # apt's caches are not needed in the image.
   rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
-  tar -C "$rootfs" -c . | podman import - "$BASE_IMAGE" >/dev/null
+  tar -C "$rootfs" -c . | podman import -q - "$BASE_IMAGE" >/dev/null
   rm -rf "$rootfs"
 }
 
