@@ -76,6 +76,9 @@ async fn run(config: Config) -> std::io::Result<()> {
             .configure(|service| peerjs::configure(&app_state.peerjs, service))
     })
     .workers(workers)
+    // Signals are small frames that must leave at once: Nagle's algorithm would hold each
+    // behind the previous one's ACK (and the peer's delayed ACK), adding up to 40 ms.
+    .tcp_nodelay(true)
     .disable_signals()
     .shutdown_timeout(1)
     .bind(&config.listen)?;
