@@ -10,6 +10,7 @@
 
 mod harness;
 
+mod bench;
 mod cluster;
 mod deploy;
 mod errors;

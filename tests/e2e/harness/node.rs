@@ -78,6 +78,11 @@ impl Node {
         self.addr
     }
 
+    /// The process id, for readers of /proc (the load generator's `--server-pid`).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// The node id it was started with; panics when it got none (it then made one up).
     pub fn id(&self) -> &str {
         self.id

@@ -1,0 +1,85 @@
+//! The `switchboard-bench` binary: parses the command line, builds a lean tokio runtime (one
+//! thread unless `--threads`), runs one scenario and prints its report, as a table or as
+//! one JSON object.
+
+mod cli;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use cli::{Cli, ClusterCommand, Command};
+use switchboard_bench::scenario::{connect, idle, latency, relay};
+use switchboard_bench::{Placement, Report};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = if cli.threads == 1 {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+    } else {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(usize::from(cli.threads))
+            .enable_all()
+            .build()
+    };
+    let runtime = match runtime {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("switchboard-bench: cannot start the runtime: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let json = cli.json;
+    let report = match runtime.block_on(run(cli)) {
+        Ok(report) => report,
+        Err(err) => {
+            eprintln!("switchboard-bench: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let text = if json {
+        format!("{}\n", report.to_json())
+    } else {
+        report.to_string()
+    };
+    // A closed stdout (`| head`) is not worth a panic.
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    ExitCode::SUCCESS
+}
+
+async fn run(cli: Cli) -> Result<Report, String> {
+    let threads = cli.threads;
+    match cli.command {
+        Command::Relay(args) => {
+            let common = args.common.common(threads);
+            relay::run(
+                &args
+                    .load
+                    .config(common, Placement::single(args.server.addr)),
+            )
+            .await
+        }
+        Command::Latency(args) => {
+            let common = args.common.common(threads);
+            latency::run(
+                &args
+                    .load
+                    .config(common, Placement::single(args.server.addr)),
+            )
+            .await
+        }
+        Command::Connect(args) => connect::run(&args.config(threads)).await,
+        Command::Idle(args) => idle::run(&args.config(threads)).await,
+        Command::Cluster(ClusterCommand::Relay(args)) => {
+            let common = args.common.common(threads);
+            relay::run(&args.load.config(common, args.servers.placement())).await
+        }
+        Command::Cluster(ClusterCommand::Latency(args)) => {
+            let common = args.common.common(threads);
+            latency::run(&args.load.config(common, args.servers.placement())).await
+        }
+    }
+}
