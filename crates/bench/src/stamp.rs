@@ -3,7 +3,9 @@
 //! can be patched in place. Receivers find it with a substring scan of the frame's tail
 //! instead of parsing the JSON.
 
-use memchr::memmem;
+use std::sync::LazyLock;
+
+use memchr::memmem::FinderRev;
 
 /// The JSON field that holds the stamp; the scan looks for this exact text.
 pub const MARKER: &str = "\"bench\":\"";
@@ -43,10 +45,12 @@ fn write_digits(out: &mut [u8], mut value: u64) {
 
 /// Finds and decodes the stamp in a received frame; `None` when there is none.
 pub fn find(frame: &[u8]) -> Option<Stamp> {
+    static FINDER: LazyLock<FinderRev<'static>> =
+        LazyLock::new(|| FinderRev::new(MARKER.as_bytes()));
     let tail_start = frame.len().saturating_sub(TAIL);
-    let at = match memmem::rfind(&frame[tail_start..], MARKER.as_bytes()) {
+    let at = match FINDER.rfind(&frame[tail_start..]) {
         Some(at) => tail_start + at,
-        None => memmem::rfind(frame, MARKER.as_bytes())?,
+        None => FINDER.rfind(frame)?,
     };
     decode(frame.get(at + MARKER.len()..at + MARKER.len() + WIDTH)?)
 }

@@ -28,8 +28,10 @@ impl Template {
     pub fn message(&self, time_ns: u64, seq: u64) -> Message {
         let digits = stamp::encode(time_ns, seq);
         let digits = std::str::from_utf8(&digits).expect("stamp digits are ASCII");
-        let mut text = self.text.clone();
-        text.replace_range(self.at..self.at + WIDTH, digits);
+        let mut text = String::with_capacity(self.text.len());
+        text.push_str(&self.text[..self.at]);
+        text.push_str(digits);
+        text.push_str(&self.text[self.at + WIDTH..]);
         Message::Text(text.into())
     }
 

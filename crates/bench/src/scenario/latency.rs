@@ -18,7 +18,7 @@ use crate::peer::sender::send;
 use crate::peer::{HEARTBEAT_NS, Keepalive, Plan};
 use crate::report::Report;
 
-const READ_BUFFER: usize = 32 * 1024;
+const READ_BUFFER: usize = 8 * 1024;
 /// The schedule starts this long after the last pair is open, so no pair starts late.
 const LEAD_NS: u64 = 50_000_000;
 

@@ -15,8 +15,9 @@ use crate::peer::echo::echo;
 use crate::peer::{HEARTBEAT_NS, Keepalive, Plan};
 use crate::report::Report;
 
-/// Read buffer per socket: a few frames of the largest size.
-const READ_BUFFER: usize = 32 * 1024;
+/// Read buffer per socket: tungstenite zero-fills its free part before each read, so a
+/// big one costs a memset per read; this holds a few offers or a burst of candidates.
+const READ_BUFFER: usize = 8 * 1024;
 
 #[derive(Clone, Debug)]
 pub struct RelayConfig {
