@@ -6,3 +6,4 @@
 
 pub mod conference;
 pub mod peerjs;
+pub mod socketio;
