@@ -176,6 +176,19 @@ impl Bridge for RedisBridge {
         let _ = self.shared.ops.send(Op::Unwatch { room: room.clone() });
     }
 
+    fn published(&self) -> BridgeFuture<()> {
+        let (done, flushed) = oneshot::channel();
+        let queued = self.shared.ops.send(Op::Flush(done)).is_ok();
+        // Bounded: a Redis that stopped answering must not hold a join's answer for long.
+        let bound = self.shared.config.command_timeout * 2;
+        Box::pin(async move {
+            if queued {
+                let _ = tokio::time::timeout(bound, flushed).await;
+            }
+            Ok(())
+        })
+    }
+
     fn publish(&self, event: ClusterEvent) -> Result<(), BridgeError> {
         match &event {
             ClusterEvent::PeerJoined { room, peer } if peer.node == self.shared.node => {

@@ -77,3 +77,25 @@ async fn a_room_over_three_nodes_acts_as_one() {
     assert_eq!(members_of("n2"), [entry(&d)]);
     assert_eq!(members_of("n3"), [entry(&c)]);
 }
+
+/// An answered join is known cluster-wide: a client that joins on another node right after
+/// the answer finds the first member listed, as on one node, rather than both learning of
+/// each other by `peerJoin`. Many rooms at once, so the joins queue in the nodes' writers.
+#[tokio::test]
+async fn a_join_on_another_node_after_an_answered_join_lists_its_member() {
+    let cluster = Cluster::start(2).await;
+    let pairs = (0..40).map(|n| {
+        let cluster = &cluster;
+        async move {
+            let room = format!("race-{n}");
+            let mut a = Peer::on(cluster.node(0), &format!("a{n}@n1"), &room).await;
+            let mut b = Peer::on(cluster.node(1), &format!("b{n}@n2"), &room).await;
+            a.join(&room, &mut []).await;
+            b.join(&room, &mut [&mut a]).await;
+            (a, b)
+        }
+    });
+    let mut pairs = futures_util::future::join_all(pairs).await;
+    let mut everyone: Vec<&mut Peer> = pairs.iter_mut().flat_map(|(a, b)| [a, b]).collect();
+    quiet(&mut everyone).await;
+}

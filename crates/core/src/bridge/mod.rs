@@ -90,6 +90,14 @@ pub trait Bridge: Send + Sync + 'static {
     /// that the cluster cannot be reached now, and a sent event is delivered at most once.
     fn publish(&self, event: ClusterEvent) -> Result<(), BridgeError>;
 
+    /// Resolves once every event published before the call has reached the cluster, or
+    /// failed to. A room answers a join only then, so a join on another node that follows
+    /// the answer finds this member. A bridge whose `publish` takes effect at once (the
+    /// in-memory one) keeps this default.
+    fn published(&self) -> BridgeFuture<()> {
+        Box::pin(std::future::ready(Ok(())))
+    }
+
     // Peers addressed by id (the `Directory`): who holds an id, messages between ids on any
     // node, and queues for ids that are not connected yet.
 

@@ -187,7 +187,7 @@ impl Actor for Room {
 }
 
 impl Handler<Join> for Room {
-    type Result = Result<Vec<PeerInfo>, RoomError>;
+    type Result = ResponseActFuture<Self, Result<Vec<PeerInfo>, RoomError>>;
 
     fn handle(&mut self, Join { peer, inbox }: Join, ctx: &mut Self::Context) -> Self::Result {
         if self.members.contains_key(&peer.id) {
@@ -195,7 +195,7 @@ impl Handler<Join> for Room {
             if self.local_members == 0 {
                 self.report_idle(ctx);
             }
-            return Err(RoomError::AlreadyInRoom);
+            return Box::pin(fut::ready(Err(RoomError::AlreadyInRoom)));
         }
         let present = self.members.values().map(|m| m.info.clone()).collect();
         let id = peer.id.clone();
@@ -207,7 +207,7 @@ impl Handler<Join> for Room {
             },
         );
         // A bridge that is down only costs the other nodes this join: the local room works.
-        let _ = self.publish(ClusterEvent::PeerJoined {
+        let published = self.publish(ClusterEvent::PeerJoined {
             room: self.id.clone(),
             peer: peer.clone(),
         });
@@ -219,7 +219,20 @@ impl Handler<Join> for Room {
             },
         );
         self.local_members += 1;
-        Ok(present)
+        if published.is_err() {
+            return Box::pin(fut::ready(Ok(present)));
+        }
+        // The answer waits until the join has reached the other nodes: a client told it is in
+        // the room may have a peer join on another node at once, and that peer must find it
+        // listed (else both learn of each other by peerJoin, unlike on one node). The room
+        // goes on meanwhile; what it delivers to the joiner waits in the joiner's session,
+        // which holds its mailbox until this answer (`ctx.wait`), so it comes after.
+        Box::pin(
+            self.bridge
+                .published()
+                .into_actor(self)
+                .map(move |_, _, _| Ok(present)),
+        )
     }
 }
 
