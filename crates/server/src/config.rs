@@ -106,6 +106,29 @@ pub struct Config {
     #[arg(long, env = "SWITCHBOARD_PEERJS_CORS_ORIGINS", value_delimiter = ',')]
     pub peerjs_cors_origins: Vec<String>,
 
+    /// Socket.IO (Engine.IO 4): how often the server pings; Engine.IO 3: how often the client
+    /// must ping. Also the longest a polling GET is held.
+    #[arg(long, env = "SWITCHBOARD_SOCKETIO_PING_INTERVAL", default_value = "25s", value_parser = humantime::parse_duration)]
+    pub socketio_ping_interval: Duration,
+
+    /// Socket.IO: how long a ping's answer may take before the client counts as gone
+    /// (Engine.IO 3: on top of the interval).
+    #[arg(long, env = "SWITCHBOARD_SOCKETIO_PING_TIMEOUT", default_value = "20s", value_parser = humantime::parse_duration)]
+    pub socketio_ping_timeout: Duration,
+
+    /// Socket.IO: largest polling POST body or WebSocket message, in bytes; a larger one
+    /// closes the session.
+    #[arg(
+        long,
+        env = "SWITCHBOARD_SOCKETIO_MAX_PAYLOAD",
+        default_value_t = 1_000_000
+    )]
+    pub socketio_max_payload: usize,
+
+    /// Origins allowed to reach /socket.io/, comma-separated [default: any, reflected].
+    #[arg(long, env = "SWITCHBOARD_SOCKETIO_CORS_ORIGINS", value_delimiter = ',')]
+    pub socketio_cors_origins: Vec<String>,
+
     /// On SIGTERM or SIGINT, the longest the node takes to close its sockets and exit.
     #[arg(long, env = "SWITCHBOARD_DRAIN_TIMEOUT", default_value = "10s", value_parser = humantime::parse_duration)]
     pub drain_timeout: Duration,

@@ -8,6 +8,7 @@ mod http;
 mod metrics;
 mod peerjs;
 mod shutdown;
+mod socketio;
 mod state;
 mod ws;
 
@@ -52,6 +53,7 @@ async fn run(config: Config) -> std::io::Result<()> {
     let sockets = SocketSettings::from(&config);
     let peerjs = peerjs::PeerjsSettings::from(&config);
     let cleanup_interval = peerjs.cleanup_interval;
+    let socketio = socketio::SocketioState::new(socketio::SocketioSettings::from(&config));
     let state = web::Data::new(AppState::new(
         hub.clone(),
         sockets,
@@ -72,6 +74,7 @@ async fn run(config: Config) -> std::io::Result<()> {
             .route("/readyz", web::get().to(http::readyz))
             .route("/metrics", web::get().to(http::metrics))
             .route("/conference", web::get().to(conference::upgrade))
+            .configure(|service| socketio::configure(&socketio, service))
             // Last: with the default path "/" the PeerJS scope takes every other path.
             .configure(|service| peerjs::configure(&app_state.peerjs, service))
     })

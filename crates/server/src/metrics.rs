@@ -16,7 +16,7 @@ pub const RELAY_LATENCY: &str = "switchboard_relay_latency_seconds";
 pub const SLOW_CONSUMERS: &str = "switchboard_slow_consumer_disconnects_total";
 
 /// Dialects, as the `dialect` label names them.
-pub const DIALECTS: &[&str] = &["conference", "peerjs"];
+pub const DIALECTS: &[&str] = &["conference", "peerjs", "socketio"];
 
 /// Installs the global recorder and describes every metric, so each is exported from the
 /// start (at zero) rather than from its first event.

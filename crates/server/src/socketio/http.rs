@@ -1,0 +1,257 @@
+//! The routes under `/socket.io/`: every request is checked in engine.io's order (query,
+//! then method, then session) and refused with Engine.IO's JSON error, then served: a
+//! handshake opens a session (polling or WebSocket), a GET polls, a POST sends, a WebSocket
+//! with a sid upgrades its polling session.
+
+use std::sync::Arc;
+
+use actix::Actor;
+use actix_cors::Cors;
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpRequest, HttpResponse, web};
+use futures_util::StreamExt;
+use switchboard_protocol::socketio::engineio::{
+    self, EngineError, ErrorCode, Packet, PacketType, RequestQuery, Transport, Version,
+};
+
+use super::messages::{Attach, Close, Poll, Post, forward};
+use super::registry::Sessions;
+use super::session::EngineSession;
+use super::{DIALECT, SocketioSettings, SocketioState};
+use crate::metrics::ERRORS;
+use crate::state::AppState;
+use crate::ws::Outbox;
+
+/// CORS as Socket.IO 2's default (the request's origin reflected), or only the origins of
+/// `--socketio-cors-origins`.
+pub fn cors(settings: &SocketioSettings) -> Cors {
+    let cors = Cors::default()
+        .allowed_methods(["GET", "POST"])
+        .allow_any_header()
+        .max_age(3600);
+    if settings.cors_origins.is_empty() {
+        return cors.allow_any_origin();
+    }
+    settings
+        .cors_origins
+        .iter()
+        .fold(cors, |cors, origin| cors.allowed_origin(origin))
+}
+
+/// An Engine.IO error response: its status and `{"code":N,"message":"..."}`.
+fn refuse(error: &EngineError) -> HttpResponse {
+    log::debug!("socketio: request refused: {error}");
+    metrics::counter!(ERRORS, "dialect" => DIALECT, "code" => "bad_request").increment(1);
+    HttpResponse::build(
+        StatusCode::from_u16(error.http_status()).unwrap_or(StatusCode::BAD_REQUEST),
+    )
+    .content_type("application/json")
+    .body(error.body())
+}
+
+fn is_websocket_upgrade(req: &HttpRequest) -> bool {
+    req.headers()
+        .get(header::UPGRADE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.eq_ignore_ascii_case("websocket"))
+}
+
+pub async fn endpoint(
+    req: HttpRequest,
+    body: web::Payload,
+    app: web::Data<AppState>,
+    sio: web::Data<SocketioState>,
+) -> actix_web::Result<HttpResponse> {
+    let query = match engineio::parse_query(req.query_string()) {
+        Ok(query) => query,
+        Err(error) => return Ok(refuse(&error)),
+    };
+    if let Err(error) = query.check_method(req.method().as_str(), is_websocket_upgrade(&req)) {
+        return Ok(refuse(&error));
+    }
+    let sio = sio.into_inner();
+    let Some(sid) = query.sid.clone() else {
+        if app.is_draining() {
+            return Ok(HttpResponse::ServiceUnavailable().json(
+                serde_json::json!({"code": "draining", "message": "this node is shutting down"}),
+            ));
+        }
+        return match query.transport {
+            Transport::Polling => Ok(open_polling(&query, &app, &sio).await),
+            Transport::Websocket => open_websocket(&req, body, &query, &app, &sio),
+        };
+    };
+    let Some(session) = sio.sessions.get(&sid) else {
+        return Ok(refuse(&EngineError::new(
+            ErrorCode::UnknownSid,
+            format!("no session {sid}"),
+        )));
+    };
+    match query.transport {
+        Transport::Websocket => {
+            let (response, socket, stream) = accept(&req, body, &sio.settings)?;
+            match session.send(Attach { socket }).await {
+                Ok(Some(number)) => forward(stream, number, session),
+                // Refused (the session closed the socket) or the session is gone.
+                _ => drop(stream),
+            }
+            Ok(response)
+        }
+        Transport::Polling if req.method() == actix_web::http::Method::POST => {
+            Ok(post(&req, body, &session, &sio.settings).await)
+        }
+        Transport::Polling => Ok(poll(&session, query.version).await),
+    }
+}
+
+/// Accepts a WebSocket with the payload limit as its message limit.
+fn accept(
+    req: &HttpRequest,
+    body: web::Payload,
+    settings: &SocketioSettings,
+) -> actix_web::Result<(
+    HttpResponse,
+    actix_ws::Session,
+    actix_ws::AggregatedMessageStream,
+)> {
+    let (response, socket, stream) = actix_ws::handle(req, body)?;
+    let limit = settings.max_payload;
+    let stream = stream
+        .max_frame_size(limit)
+        .aggregate_continuations()
+        .max_continuation_size(limit);
+    Ok((response, socket, stream))
+}
+
+/// A polling handshake: a new session, whose first poll is this request.
+async fn open_polling(
+    query: &RequestQuery,
+    app: &AppState,
+    sio: &Arc<SocketioState>,
+) -> HttpResponse {
+    let sid = Sessions::new_sid();
+    let session = EngineSession::new(
+        sid.clone(),
+        query.version,
+        sio.clone(),
+        app.connections.clone(),
+    )
+    .start();
+    sio.sessions.insert(sid, session.clone());
+    poll(&session, query.version).await
+}
+
+/// A WebSocket handshake: a new session on this socket.
+fn open_websocket(
+    req: &HttpRequest,
+    body: web::Payload,
+    query: &RequestQuery,
+    app: &AppState,
+    sio: &Arc<SocketioState>,
+) -> actix_web::Result<HttpResponse> {
+    let (response, socket, stream) = accept(req, body, &sio.settings)?;
+    let sid = Sessions::new_sid();
+    let outbox = Outbox::start(socket, sio.settings.outgoing_buffer);
+    let mut session = EngineSession::new(
+        sid.clone(),
+        query.version,
+        sio.clone(),
+        app.connections.clone(),
+    );
+    let number = session.number_socket();
+    session.transport = super::session::Transport::Websocket {
+        outbox,
+        socket: number,
+    };
+    let session = session.start();
+    sio.sessions.insert(sid, session.clone());
+    forward(stream, number, session);
+    Ok(response)
+}
+
+fn payload_response(body: String) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/plain; charset=UTF-8"),
+        ))
+        .body(body)
+}
+
+fn unknown_sid() -> HttpResponse {
+    refuse(&EngineError::new(ErrorCode::UnknownSid, "session ended"))
+}
+
+/// A polling GET: answered when the session has something to send.
+async fn poll(session: &actix::Addr<EngineSession>, version: Version) -> HttpResponse {
+    match session.send(Poll).await {
+        Ok(Ok(answer)) => match answer.await {
+            Ok(body) => payload_response(body),
+            // The session ended without answering: tell the client it is closed.
+            Err(_) => payload_response(engineio::encode_payload(
+                version,
+                &[Packet::empty(PacketType::Close)],
+            )),
+        },
+        Ok(Err(error)) => refuse(&error),
+        Err(_) => unknown_sid(),
+    }
+}
+
+/// A polling POST: the body, read within `--socketio-max-payload`, goes to the session.
+async fn post(
+    req: &HttpRequest,
+    mut body: web::Payload,
+    session: &actix::Addr<EngineSession>,
+    settings: &SocketioSettings,
+) -> HttpResponse {
+    let limit = settings.max_payload;
+    let too_large = || {
+        log::info!("socketio: POST body over {limit} bytes, closing the session");
+        metrics::counter!(ERRORS, "dialect" => DIALECT, "code" => "payload_too_large").increment(1);
+        session.do_send(Close("payload too large"));
+        HttpResponse::PayloadTooLarge()
+            .content_type("application/json")
+            .body(EngineError::new(ErrorCode::BadRequest, "payload too large").body())
+    };
+    let announced = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<usize>().ok());
+    if announced.is_some_and(|length| length > limit) {
+        return too_large();
+    }
+    let mut bytes = web::BytesMut::new();
+    while let Some(chunk) = body.next().await {
+        let Ok(chunk) = chunk else {
+            return refuse(&EngineError::new(ErrorCode::BadRequest, "body not read"));
+        };
+        if bytes.len() + chunk.len() > limit {
+            return too_large();
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    let binary = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("application/octet-stream"));
+    match session
+        .send(Post {
+            body: bytes.freeze(),
+            binary,
+        })
+        .await
+    {
+        Ok(Ok(())) => HttpResponse::Ok()
+            .insert_header((
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=UTF-8"),
+            ))
+            .body("ok"),
+        Ok(Err(error)) => refuse(&error),
+        Err(_) => unknown_sid(),
+    }
+}
