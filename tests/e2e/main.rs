@@ -19,3 +19,4 @@ mod lifecycle;
 mod messages;
 mod ops;
 mod peerjs;
+mod socketio;

@@ -105,16 +105,17 @@ impl SioSocket {
                 return After::Disconnected;
             }
             Body::Event(event) if self.connected => self.dialect.event(event, out),
-            Body::BinaryEvent { attachments, .. } | Body::BinaryAck { attachments, .. } => {
+            Body::BinaryEvent { attachments, event } => {
                 self.attachments.expect(attachments);
                 if self.connected {
-                    return self.refuse(
-                        "binary_unsupported",
-                        "binary events are not supported",
-                        out,
-                    );
+                    let message = "binary events are not supported";
+                    self.refuse("binary_unsupported", message, out);
+                    if let Some(id) = event.ack_id {
+                        out.ack(id, &[serde_json::json!({ "error": message })]);
+                    }
                 }
             }
+            Body::BinaryAck { attachments, .. } => self.attachments.expect(attachments),
             Body::Event(_) => {
                 log::debug!("socketio {}: event before CONNECT dropped", self.id)
             }

@@ -1,0 +1,100 @@
+//! Long-polling: a POST's events are answered on the next GET (`error` for an unknown
+//! event, and the ack when the client asked for one), a GET with nothing to send is held
+//! until there is something, and only one GET may be in flight.
+
+use std::time::{Duration, Instant};
+
+use super::client::{Polling, engine_error};
+use crate::harness::Server;
+
+#[tokio::test]
+async fn post_and_get_round_trip_in_both_versions() {
+    let server = Server::start(&[]);
+    for eio in [3u8, 4] {
+        let session = Polling::connected(server.next_addr(), eio).await;
+        // Two packets in one POST, multi-byte text included.
+        session
+            .send(&[r#"42["caf\u00e9","€😀"]"#, r#"4212["ping?",{"a":[1,2]}]"#])
+            .await;
+        assert_eq!(
+            session.poll().await,
+            [
+                r#"42["error","unknown event: café"]"#,
+                r#"42["error","unknown event: ping?"]"#,
+                r#"4312[{"error":"unknown event: ping?"}]"#,
+            ],
+            "EIO={eio}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_held_get_is_answered_when_a_packet_comes() {
+    let server = Server::start(&[]);
+    let session = Polling::connected(server.next_addr(), 4).await;
+    let started = Instant::now();
+    let held = tokio::spawn({
+        let (addr, path) = (session.addr, session.path());
+        async move { super::client::get(addr, &path).await }
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(
+        !held.is_finished(),
+        "the GET is held while there is nothing"
+    );
+    session.send(&[r#"42["x"]"#]).await;
+    let response = held.await.unwrap();
+    assert_eq!(response.status, 200);
+    assert_eq!(response.body, r#"42["error","unknown event: x"]"#);
+    assert!(started.elapsed() >= Duration::from_millis(300));
+}
+
+#[tokio::test]
+async fn a_held_get_gets_a_noop_after_the_ping_interval_in_v3() {
+    let server = Server::start(&[
+        "--socketio-ping-interval",
+        "400ms",
+        "--socketio-ping-timeout",
+        "5s",
+    ]);
+    let session = Polling::connected(server.next_addr(), 3).await;
+    let started = Instant::now();
+    assert_eq!(session.poll().await, ["6"]);
+    assert!(started.elapsed() >= Duration::from_millis(350));
+}
+
+#[tokio::test]
+async fn a_second_concurrent_get_is_a_bad_request_and_ends_the_session() {
+    let server = Server::start(&[]);
+    for eio in [3u8, 4] {
+        let session = Polling::connected(server.next_addr(), eio).await;
+        let first = tokio::spawn({
+            let (addr, path) = (session.addr, session.path());
+            async move { super::client::get(addr, &path).await }
+        });
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let second = session.get().await;
+        engine_error(&second, 400, 3, "Bad request");
+        // The held GET ends with a close packet, and the session is gone.
+        let first = first.await.unwrap();
+        assert_eq!(first.status, 200);
+        assert_eq!(super::client::packets(eio, &first.body), ["1"], "EIO={eio}");
+        engine_error(&session.get().await, 400, 1, "Session ID unknown");
+    }
+}
+
+#[tokio::test]
+async fn a_close_packet_ends_the_session() {
+    let server = Server::start(&[]);
+    let session = Polling::connected(server.next_addr(), 4).await;
+    session.send(&["1"]).await;
+    engine_error(&session.get().await, 400, 1, "Session ID unknown");
+}
+
+#[tokio::test]
+async fn a_socketio_disconnect_ends_the_session() {
+    let server = Server::start(&[]);
+    let session = Polling::connected(server.next_addr(), 3).await;
+    session.send(&["41"]).await;
+    engine_error(&session.get().await, 400, 1, "Session ID unknown");
+}
