@@ -66,6 +66,8 @@ async fn heartbeats_on_websockets() {
     // v4: pinged, pong, pinged again; then silence closes the socket.
     let mut ws = websocket(server.next_addr(), "EIO=4&transport=websocket").await;
     assert!(expect_text(&mut ws).await.starts_with('0'));
+    send_text(&mut ws, "40").await;
+    assert!(expect_text(&mut ws).await.starts_with("40{"));
     assert_eq!(expect_text(&mut ws).await, "2");
     send_text(&mut ws, "3").await;
     assert_eq!(expect_text(&mut ws).await, "2");

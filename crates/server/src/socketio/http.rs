@@ -7,8 +7,11 @@ use std::sync::Arc;
 
 use actix::Actor;
 use actix_cors::Cors;
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
+use actix_web::middleware::Next;
 use actix_web::{HttpRequest, HttpResponse, web};
 use futures_util::StreamExt;
 use switchboard_protocol::socketio::engineio::{
@@ -16,7 +19,7 @@ use switchboard_protocol::socketio::engineio::{
 };
 
 use super::messages::{Attach, Close, Poll, Post, forward};
-use super::registry::Sessions;
+use super::registry::{Entry, Sessions};
 use super::session::EngineSession;
 use super::{DIALECT, SocketioSettings, SocketioState};
 use crate::metrics::ERRORS;
@@ -37,6 +40,34 @@ pub fn cors(settings: &SocketioSettings) -> Cors {
         .cors_origins
         .iter()
         .fold(cors, |cors, origin| cors.allowed_origin(origin))
+}
+
+/// With `--socketio-cors-origins`, a request from another origin (preflights included) is
+/// refused with Engine.IO's `403 {"code":4,"message":"Forbidden"}`: browsers enforce CORS
+/// on polling, but not on WebSockets, so the server must. Requests without `Origin` (not
+/// from a browser) pass.
+pub async fn check_origin(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let allowed = match (
+        req.app_data::<web::Data<SocketioState>>(),
+        req.headers().get(header::ORIGIN),
+    ) {
+        (Some(state), Some(origin)) => {
+            let list = &state.settings.cors_origins;
+            list.is_empty()
+                || origin
+                    .to_str()
+                    .is_ok_and(|origin| list.iter().any(|o| o == origin))
+        }
+        _ => true,
+    };
+    if allowed {
+        return Ok(next.call(req).await?.map_into_boxed_body());
+    }
+    let error = EngineError::new(ErrorCode::Forbidden, "origin not allowed");
+    Ok(req.into_response(refuse(&error)))
 }
 
 /// An Engine.IO error response: its status and `{"code":N,"message":"..."}`.
@@ -82,12 +113,13 @@ pub async fn endpoint(
             Transport::Websocket => open_websocket(&req, body, &query, &app, &sio),
         };
     };
-    let Some(session) = sio.sessions.get(&sid) else {
+    let Some(entry) = sio.sessions.get(&sid) else {
         return Ok(refuse(&EngineError::new(
             ErrorCode::UnknownSid,
             format!("no session {sid}"),
         )));
     };
+    let session = entry.session.clone();
     match query.transport {
         Transport::Websocket => {
             let (response, socket, stream) = accept(&req, body, &sio.settings)?;
@@ -99,7 +131,7 @@ pub async fn endpoint(
             Ok(response)
         }
         Transport::Polling if req.method() == actix_web::http::Method::POST => {
-            Ok(post(&req, body, &session, &sio.settings).await)
+            Ok(post(&req, body, &entry, &sio.settings).await)
         }
         Transport::Polling => Ok(poll(&session, query.version).await),
     }
@@ -203,9 +235,19 @@ async fn poll(session: &actix::Addr<EngineSession>, version: Version) -> HttpRes
 async fn post(
     req: &HttpRequest,
     mut body: web::Payload,
-    session: &actix::Addr<EngineSession>,
+    entry: &Entry,
     settings: &SocketioSettings,
 ) -> HttpResponse {
+    let session = &entry.session;
+    let Some(_posting) = entry.start_post() else {
+        log::info!("socketio: overlapping POST, closing the session");
+        metrics::counter!(ERRORS, "dialect" => DIALECT, "code" => "post_overlap").increment(1);
+        session.do_send(Close("overlapping POST"));
+        return refuse(&EngineError::new(
+            ErrorCode::BadRequest,
+            "a POST of this session is already in flight",
+        ));
+    };
     let limit = settings.max_payload;
     let too_large = || {
         log::info!("socketio: POST body over {limit} bytes, closing the session");

@@ -54,10 +54,13 @@ impl SocketioState {
 
 /// Adds the routes under `/socket.io/`: register before any catch-all scope.
 pub fn configure(state: &Arc<SocketioState>, config: &mut web::ServiceConfig) {
+    // App-wide, so the origin check (outside the scope) finds it too.
+    config.app_data(web::Data::from(state.clone()));
     config.service(
         web::scope(PATH)
-            .app_data(web::Data::from(state.clone()))
             .wrap(http::cors(&state.settings))
+            // Outermost: a listed-out origin gets Engine.IO's 403 before CORS sees it.
+            .wrap(actix_web::middleware::from_fn(http::check_origin))
             .route("", web::to(http::endpoint))
             .route("/", web::to(http::endpoint)),
     );

@@ -225,6 +225,7 @@ impl Actor for EngineSession {
         }
         .open_packet(self.version);
         let ping_interval = settings.ping_interval;
+        let connect_timeout = settings.ping_interval + settings.ping_timeout;
         self.send(open, ctx);
         let mut out = Emitter::default();
         if let Some(connect) = self.sio.open(&mut out) {
@@ -238,6 +239,15 @@ impl Actor for EngineSession {
             });
         }
         ctx.run_interval(self.heartbeat.check_every(), Self::heartbeat);
+        if !self.sio.is_connected() {
+            // socket.io's `connectTimeout` (45 s, the default interval plus timeout here): a
+            // client that never joins a namespace holds a session for nothing.
+            ctx.run_later(connect_timeout, |session, ctx| {
+                if !session.sio.is_connected() && !session.sio.was_connected() {
+                    session.close(CloseCode::Policy, "no CONNECT in time", ctx);
+                }
+            });
+        }
         log::info!("{} opened (EIO={})", self.label(), self.version.as_str());
     }
 

@@ -27,6 +27,8 @@ pub struct SioSocket {
     /// The socket id: the engine sid in protocol 4, a separate random id in 5.
     id: String,
     connected: bool,
+    /// Whether the client ever joined `/`.
+    joined: bool,
     attachments: Attachments,
     dialect: Box<dyn Dialect>,
 }
@@ -41,9 +43,18 @@ impl SioSocket {
             version,
             id,
             connected: false,
+            joined: false,
             attachments: Attachments::default(),
             dialect,
         }
+    }
+
+    pub fn is_connected(&self) -> bool {
+        self.connected
+    }
+
+    pub fn was_connected(&self) -> bool {
+        self.joined
     }
 
     /// Protocol 4: the server connects the client to `/` on its own, after `open`.
@@ -55,6 +66,7 @@ impl SioSocket {
         let reply = sio::encode_connect(self.version, sio::DEFAULT_NAMESPACE, &self.id);
         if !self.connected {
             self.connected = true;
+            self.joined = true;
             self.dialect.connected(&self.id, out);
         }
         reply
