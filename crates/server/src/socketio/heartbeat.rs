@@ -64,3 +64,43 @@ impl Heartbeat {
         (self.timeout / 10).clamp(Duration::from_millis(10), Duration::from_secs(1))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MS: Duration = Duration::from_millis(1);
+
+    // Oversleeping (a loaded machine) can only make the "dead" checks truer; the "alive"
+    // checks keep 150 ms of margin.
+
+    #[test]
+    fn v3_waits_interval_plus_timeout_from_the_last_packet() {
+        let mut heartbeat = Heartbeat::new(Version::V3, 200 * MS, 200 * MS);
+        std::thread::sleep(250 * MS);
+        assert!(!heartbeat.is_dead());
+        heartbeat.heard();
+        std::thread::sleep(250 * MS);
+        assert!(!heartbeat.is_dead(), "the packet pushed the deadline");
+        std::thread::sleep(200 * MS);
+        assert!(heartbeat.is_dead());
+    }
+
+    #[test]
+    fn v4_waits_for_the_pong_of_each_ping() {
+        let mut heartbeat = Heartbeat::new(Version::V4, 50 * MS, 200 * MS);
+        std::thread::sleep(60 * MS);
+        assert!(!heartbeat.is_dead(), "no ping sent, no answer due");
+        heartbeat.heard();
+        heartbeat.pinged();
+        std::thread::sleep(50 * MS);
+        heartbeat.pinged();
+        std::thread::sleep(175 * MS);
+        assert!(
+            heartbeat.is_dead(),
+            "a second ping does not extend the first's deadline"
+        );
+        heartbeat.ponged();
+        assert!(!heartbeat.is_dead());
+    }
+}

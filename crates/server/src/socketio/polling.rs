@@ -89,3 +89,70 @@ impl Polling {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message(text: &str) -> Packet<'static> {
+        Packet::message(text.to_owned())
+    }
+
+    #[test]
+    fn a_held_get_gets_what_is_queued_in_the_version_s_payload() {
+        let mut polling = Polling::default();
+        let (reply, mut answer) = oneshot::channel();
+        polling.hold(reply);
+        // Nothing queued: nothing sent.
+        polling.flush(Version::V4).unwrap();
+        assert!(answer.try_recv().is_err());
+        polling.push(message("2[\"a\"]"));
+        polling.push(Packet::empty(PacketType::Ping));
+        polling.flush(Version::V4).unwrap();
+        assert_eq!(answer.try_recv().unwrap(), "42[\"a\"]\u{1e}2");
+        assert!(!polling.is_holding() && !polling.has_queued());
+
+        let (reply, mut answer) = oneshot::channel();
+        polling.hold(reply);
+        polling.push(message("€"));
+        polling.flush(Version::V3).unwrap();
+        assert_eq!(answer.try_recv().unwrap(), "2:4€");
+    }
+
+    #[test]
+    fn packets_wait_for_the_next_get() {
+        let mut polling = Polling::default();
+        assert_eq!(polling.push(message("0")), 2, "type digit and data");
+        polling.flush(Version::V4).unwrap();
+        assert!(polling.has_queued());
+        assert_eq!(polling.drain().len(), 1);
+        assert!(!polling.has_queued());
+    }
+
+    #[test]
+    fn only_the_current_get_expires_with_a_noop() {
+        let mut polling = Polling::default();
+        let (reply, _first) = oneshot::channel();
+        let stale = polling.hold(reply);
+        polling.answer(Version::V4, &[]).unwrap();
+        let (reply, mut answer) = oneshot::channel();
+        let current = polling.hold(reply);
+        polling.expire(Version::V4, stale).unwrap();
+        assert!(
+            polling.is_holding(),
+            "a stale timer leaves the new GET alone"
+        );
+        polling.expire(Version::V4, current).unwrap();
+        assert_eq!(answer.try_recv().unwrap(), "6");
+    }
+
+    #[test]
+    fn a_gone_request_is_reported() {
+        let mut polling = Polling::default();
+        let (reply, answer) = oneshot::channel();
+        polling.hold(reply);
+        drop(answer);
+        polling.push(message("x"));
+        assert!(polling.flush(Version::V4).is_err());
+    }
+}
