@@ -2,7 +2,9 @@
 //! tests/socketio-client (pinned in its lockfile), each with `transports: ["polling"]`,
 //! `["websocket"]` and the default (polling, then the upgrade). Each run connects, idles
 //! across a few heartbeats, emits an event no dialect knows with an ack, expects the `error`
-//! event and the ack, and disconnects (unknown-event.cjs).
+//! event and the ack, and disconnects (unknown-event.cjs). And a drain ends each version's
+//! polling and WebSocket connection as a transport close, which the client would reconnect
+//! from (drain.cjs).
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -96,4 +98,67 @@ async fn client_2_websocket() {
 #[tokio::test]
 async fn client_2_default_upgrades() {
     run("2", "default").await;
+}
+
+/// A drain ends the stock client's connection as a transport close, which it reconnects
+/// from: a WebSocket closed with 1001, a held poll answered with the `close` packet.
+async fn drained(client: &str, transports: &str) {
+    use tokio::io::{AsyncBufReadExt, BufReader};
+
+    crate::harness::single_node_only!("signals one process");
+    let Some(rig) = rig() else { return };
+    let mut server = Server::start(&["--drain-timeout", "3s"]);
+    let mut child = tokio::process::Command::new("node")
+        .arg("drain.cjs")
+        .current_dir(&rig)
+        .env("SIO_URL", format!("http://{}", server.addr()))
+        .env("SIO_CLIENT", client)
+        .env("SIO_TRANSPORTS", transports)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("node runs");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let connected = tokio::time::timeout(RUN_TIMEOUT, lines.next_line())
+        .await
+        .expect("the client connected in time")
+        .expect("read the client's output");
+    assert_eq!(connected.as_deref(), Some("connected"), "{}", server.logs());
+    // Let a polling client's next GET be held.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    server.sigterm();
+    let output = tokio::time::timeout(RUN_TIMEOUT, child.wait_with_output())
+        .await
+        .expect("the client finished in time")
+        .expect("node runs");
+    let rest = lines.next_line().await.ok().flatten().unwrap_or_default();
+    assert!(
+        output.status.success(),
+        "socket.io-client {client} ({transports}) on drain: {rest}\n{}\nserver log:\n{}",
+        String::from_utf8_lossy(&output.stderr),
+        server.logs()
+    );
+    let status = server.wait_exit(Duration::from_secs(5)).await;
+    assert!(status.is_some_and(|status| status.success()), "{status:?}");
+}
+
+#[tokio::test]
+async fn client_4_websocket_drained() {
+    drained("4", "websocket").await;
+}
+
+#[tokio::test]
+async fn client_4_polling_drained() {
+    drained("4", "polling").await;
+}
+
+#[tokio::test]
+async fn client_2_websocket_drained() {
+    drained("2", "websocket").await;
+}
+
+#[tokio::test]
+async fn client_2_polling_drained() {
+    drained("2", "polling").await;
 }
