@@ -1,6 +1,7 @@
 //! Long-polling: a POST's events are answered on the next GET (`error` for an unknown
 //! event, and the ack when the client asked for one), a GET with nothing to send is held
-//! until there is something, and only one GET may be in flight.
+//! until there is something, only one GET may be in flight, and v3 clients may POST the
+//! XHR2 binary payload (v4 ones may not).
 
 use std::time::{Duration, Instant};
 
@@ -96,5 +97,51 @@ async fn a_socketio_disconnect_ends_the_session() {
     let server = Server::start(&[]);
     let session = Polling::connected(server.next_addr(), 3).await;
     session.send(&["41"]).await;
+    engine_error(&session.get().await, 400, 1, "Session ID unknown");
+}
+
+#[tokio::test]
+async fn v3_clients_may_post_the_xhr2_binary_payload() {
+    let server = Server::start(&[]);
+    let session = Polling::connected(server.next_addr(), 3).await;
+    // Records: `0` (text) or `1` (binary), the length as digit bytes, 0xFF, the packet. A
+    // binary event (40 characters), its attachment (a message: type byte 4 and 3 bytes),
+    // then an event.
+    let mut body = vec![0u8, 4, 0, 0xff];
+    body.extend_from_slice(br#"451-["up",{"_placeholder":true,"num":0}]"#);
+    body.extend_from_slice(&[1, 4, 0xff, 4, 1, 2, 3]);
+    body.extend_from_slice(&[0, 8, 0xff]);
+    body.extend_from_slice(br#"42["xy"]"#);
+    let response = super::client::request(
+        session.addr,
+        "POST",
+        &session.path(),
+        &["Content-Type: application/octet-stream"],
+        &body,
+    )
+    .await;
+    assert_eq!(response.status, 200, "{response:?}");
+    assert_eq!(
+        session.poll().await,
+        [
+            r#"42["error","binary events are not supported"]"#,
+            r#"42["error","unknown event: xy"]"#,
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_binary_post_from_a_v4_client_is_a_bad_request() {
+    let server = Server::start(&[]);
+    let session = Polling::connected(server.next_addr(), 4).await;
+    let response = super::client::request(
+        session.addr,
+        "POST",
+        &session.path(),
+        &["Content-Type: application/octet-stream"],
+        b"\x00\x01\xff2",
+    )
+    .await;
+    engine_error(&response, 400, 3, "Bad request");
     engine_error(&session.get().await, 400, 1, "Session ID unknown");
 }
