@@ -185,7 +185,7 @@ impl EngineSession {
     /// Ends the session: the actor stops, and `stopped` closes the transport.
     pub(super) fn close(&mut self, code: CloseCode, reason: &'static str, ctx: &mut Context<Self>) {
         if self.closing.is_none() {
-            log::info!("{}: closing ({reason})", self.label());
+            log::debug!("{}: closing ({reason})", self.label());
             self.closing = Some((code, reason));
             // From now on its requests find no session.
             self.state.sessions.remove(&self.sid);
