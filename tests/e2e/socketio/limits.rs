@@ -31,6 +31,11 @@ async fn the_origin_is_reflected_by_default() {
         response.header("access-control-allow-origin"),
         Some("https://app.example")
     );
+    // socket.io-client 2.x polls `withCredentials` by default.
+    assert_eq!(
+        response.header("access-control-allow-credentials"),
+        Some("true")
+    );
     let preflight = request(
         server.next_addr(),
         "OPTIONS",

@@ -27,11 +27,14 @@ use crate::state::AppState;
 use crate::ws::Outbox;
 
 /// CORS as Socket.IO 2's default (the request's origin reflected), or only the origins of
-/// `--socketio-cors-origins`.
+/// `--socketio-cors-origins`. With credentials allowed: socket.io-client 2.x sends its
+/// polling requests `withCredentials` by default, which browsers refuse otherwise (the
+/// origin is never `*`, so this is allowed).
 pub fn cors(settings: &SocketioSettings) -> Cors {
     let cors = Cors::default()
         .allowed_methods(["GET", "POST"])
         .allow_any_header()
+        .supports_credentials()
         .max_age(3600);
     if settings.cors_origins.is_empty() {
         return cors.allow_any_origin();
