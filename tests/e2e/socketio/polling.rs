@@ -95,9 +95,22 @@ async fn a_close_packet_ends_the_session() {
 #[tokio::test]
 async fn a_socketio_disconnect_ends_the_session() {
     let server = Server::start(&[]);
-    let session = Polling::connected(server.next_addr(), 3).await;
-    session.send(&["41"]).await;
-    engine_error(&session.get().await, 400, 1, "Session ID unknown");
+    for eio in [3u8, 4] {
+        // The stock client's way: DISCONNECT, then the Engine.IO close, both answered `ok`.
+        let session = Polling::connected(server.next_addr(), eio).await;
+        session.send(&["41"]).await;
+        session.send(&["1"]).await;
+        engine_error(&session.get().await, 400, 1, "Session ID unknown");
+        // Without the close, the session ends shortly after; events meanwhile are dropped.
+        let session = Polling::connected(server.next_addr(), eio).await;
+        session.send(&["41", r#"42["late"]"#]).await;
+        let started = Instant::now();
+        let last = session.get().await;
+        assert_eq!(last.status, 200, "{last:?}");
+        assert_eq!(super::client::packets(eio, &last.body), ["1"]);
+        assert!(started.elapsed() < Duration::from_secs(3));
+        engine_error(&session.get().await, 400, 1, "Session ID unknown");
+    }
 }
 
 #[tokio::test]

@@ -18,6 +18,10 @@ use super::{DIALECT, SocketioState};
 use crate::metrics::{CONNECTIONS, CONNECTIONS_OPENED, MESSAGES_OUT, SLOW_CONSUMERS};
 use crate::ws::{CloseCode, Connections, Outbox, Shutdown};
 
+/// How long the Engine.IO session outlives a Socket.IO DISCONNECT from the client, waiting
+/// for the client to close it.
+const DISCONNECT_GRACE: std::time::Duration = std::time::Duration::from_secs(1);
+
 pub(super) enum Transport {
     Polling(Polling),
     Websocket {
@@ -172,7 +176,11 @@ impl EngineSession {
                 self.send_messages(first, ctx);
                 self.send_messages(out.take(), ctx);
                 if after == After::Disconnected {
-                    self.close(CloseCode::Normal, "client namespace disconnect", ctx);
+                    // The client closes the engine right after (a `1` POST when polling, or
+                    // its WebSocket); closing first would answer that POST with a 400.
+                    ctx.run_later(DISCONNECT_GRACE, |session, ctx| {
+                        session.close(CloseCode::Normal, "client namespace disconnect", ctx);
+                    });
                 }
             }
             PacketType::Close => self.close(CloseCode::Normal, "client close", ctx),
