@@ -1,4 +1,5 @@
-//! Sessions are counted like every dialect's connections (`dialect="socketio"`), and a drain
+//! Sessions are counted like every dialect's connections (`dialect="socketio"`), refusals
+//! by their Engine.IO error, and a drain
 //! closes them: a WebSocket with 1001, a held GET with a `close` packet.
 
 use std::time::Duration;
@@ -34,6 +35,20 @@ async fn sessions_are_counted_in_the_metrics() {
         }
     })
     .await;
+    // Refusals are counted by their Engine.IO error.
+    let unknown = super::client::get(
+        server.addr(),
+        &super::client::path("EIO=4&transport=polling&sid=gone"),
+    )
+    .await;
+    assert_eq!(unknown.status, 400);
+    let metrics = server.metrics().await;
+    let refused = prom::value(
+        &metrics,
+        "switchboard_errors_total",
+        &[("dialect", "socketio"), ("code", "unknown_sid")],
+    );
+    assert_eq!(refused, Some(1.0), "{metrics}");
 }
 
 #[tokio::test]

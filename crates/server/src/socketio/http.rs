@@ -76,7 +76,16 @@ pub async fn check_origin(
 /// An Engine.IO error response: its status and `{"code":N,"message":"..."}`.
 fn refuse(error: &EngineError) -> HttpResponse {
     log::debug!("socketio: request refused: {error}");
-    metrics::counter!(ERRORS, "dialect" => DIALECT, "code" => "bad_request").increment(1);
+    let code = match error.code {
+        ErrorCode::UnknownTransport => "unknown_transport",
+        // Many of these behind a load balancer: requests reach nodes without their session.
+        ErrorCode::UnknownSid => "unknown_sid",
+        ErrorCode::BadHandshakeMethod => "bad_handshake_method",
+        ErrorCode::BadRequest => "bad_request",
+        ErrorCode::Forbidden => "forbidden",
+        ErrorCode::UnsupportedProtocolVersion => "unsupported_protocol_version",
+    };
+    metrics::counter!(ERRORS, "dialect" => DIALECT, "code" => code).increment(1);
     HttpResponse::build(
         StatusCode::from_u16(error.http_status()).unwrap_or(StatusCode::BAD_REQUEST),
     )
