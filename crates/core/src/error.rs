@@ -8,6 +8,12 @@ pub enum RoomError {
     NotInRoom,
     #[error("already a member of this room")]
     AlreadyInRoom,
+    /// A [`JoinMode::Create`](crate::JoinMode) found members in the room.
+    #[error("the room exists already")]
+    RoomExists,
+    /// A [`JoinMode::Existing`](crate::JoinMode) found the room empty.
+    #[error("no such room")]
+    NoSuchRoom,
     #[error("the target is not a member of this room")]
     UnknownTarget,
     /// The room's actor is gone (the node is shutting down).

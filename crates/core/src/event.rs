@@ -61,6 +61,11 @@ pub enum Event {
     },
     /// A newer connection claimed this peer's id with the same token: this one must close.
     Replaced,
+    /// The room's owner left it (or disconnected), which closes an owned room: this member
+    /// was removed from it and needs no leave.
+    RoomClosed {
+        room: RoomId,
+    },
 }
 
 /// An event pushed into a session's inbox.

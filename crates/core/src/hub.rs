@@ -31,6 +31,24 @@ pub struct Joined {
     pub room: RoomHandle,
     /// Members present before the join, on every node.
     pub peers: Vec<PeerInfo>,
+    /// The room's owner (rooms joined with [`JoinMode::Create`] have one; the joiner itself
+    /// for a create).
+    pub owner: Option<PeerId>,
+}
+
+/// How a join treats a room that does or does not exist yet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JoinMode {
+    /// The room is made on the first join and lives while it has members; no owner.
+    Open,
+    /// The room must have no member; the joiner becomes its owner, and its leaving (or
+    /// disconnecting) closes the room: every other member gets [`Event::RoomClosed`] and is
+    /// removed. Refused with [`RoomError::RoomExists`] otherwise.
+    ///
+    /// [`Event::RoomClosed`]: crate::Event::RoomClosed
+    Create,
+    /// The room must have members; refused with [`RoomError::NoSuchRoom`] otherwise.
+    Existing,
 }
 
 /// A joined room.
@@ -82,7 +100,24 @@ impl Hub {
         peer: PeerInfo,
         inbox: Recipient<Deliver>,
     ) -> impl Future<Output = Result<Joined, RoomError>> + 'static {
-        let answer = self.registry.send(JoinRoom { room, peer, inbox });
+        self.join_as(room, peer, inbox, JoinMode::Open)
+    }
+
+    /// Joins like [`Hub::join`], creating an owned room or joining only an existing one as
+    /// `mode` says.
+    pub fn join_as(
+        &self,
+        room: RoomId,
+        peer: PeerInfo,
+        inbox: Recipient<Deliver>,
+        mode: JoinMode,
+    ) -> impl Future<Output = Result<Joined, RoomError>> + 'static {
+        let answer = self.registry.send(JoinRoom {
+            room,
+            peer,
+            inbox,
+            mode,
+        });
         async move { answer.await.map_err(|_| RoomError::Unavailable)? }
     }
 }

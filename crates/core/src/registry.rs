@@ -14,7 +14,7 @@ use actix::prelude::*;
 use crate::bridge::Bridge;
 use crate::room::Room;
 use crate::room::messages::{Join, RoomIdle, StopIfIdle};
-use crate::{Deliver, Joined, PeerInfo, RoomError, RoomHandle, RoomId};
+use crate::{Deliver, JoinMode, Joined, PeerInfo, RoomError, RoomHandle, RoomId};
 
 #[derive(Message)]
 #[rtype(result = "Result<Joined, RoomError>")]
@@ -22,6 +22,7 @@ pub(crate) struct JoinRoom {
     pub room: RoomId,
     pub peer: PeerInfo,
     pub inbox: Recipient<Deliver>,
+    pub mode: JoinMode,
 }
 
 pub(crate) struct Registry {
@@ -78,7 +79,12 @@ impl Handler<JoinRoom> for Registry {
 
     fn handle(
         &mut self,
-        JoinRoom { room, peer, inbox }: JoinRoom,
+        JoinRoom {
+            room,
+            peer,
+            inbox,
+            mode,
+        }: JoinRoom,
         ctx: &mut Self::Context,
     ) -> Self::Result {
         let addr = match self.rooms.get(&room) {
@@ -90,12 +96,13 @@ impl Handler<JoinRoom> for Registry {
                 addr
             }
         };
-        let answer = addr.send(Join { peer, inbox });
+        let answer = addr.send(Join { peer, inbox, mode });
         Box::pin(async move {
-            let peers = answer.await.map_err(|_| RoomError::Unavailable)??;
+            let (peers, owner) = answer.await.map_err(|_| RoomError::Unavailable)??;
             Ok(Joined {
                 room: RoomHandle::new(room, addr),
                 peers,
+                owner,
             })
         })
     }

@@ -5,14 +5,16 @@ use std::time::Instant;
 use actix::{Addr, Message, Recipient};
 
 use super::Room;
-use crate::{Deliver, LeaveReason, Payload, PeerId, PeerInfo, RoomError, RoomId};
+use crate::{Deliver, JoinMode, LeaveReason, Payload, PeerId, PeerInfo, RoomError, RoomId};
 
-/// A local session joins; the answer lists the members already there (on every node).
+/// A local session joins; the answer lists the members already there (on every node) and
+/// the room's owner, if it has one.
 #[derive(Message)]
-#[rtype(result = "Result<Vec<PeerInfo>, RoomError>")]
+#[rtype(result = "Result<(Vec<PeerInfo>, Option<PeerId>), RoomError>")]
 pub(crate) struct Join {
     pub peer: PeerInfo,
     pub inbox: Recipient<Deliver>,
+    pub mode: JoinMode,
 }
 
 /// A local session leaves.

@@ -14,7 +14,7 @@ use std::time::Instant;
 use actix::prelude::*;
 
 use crate::bridge::{Bridge, ClusterEvent, FromCluster};
-use crate::{Deliver, Event, LeaveReason, PeerId, PeerInfo, RoomError, RoomId};
+use crate::{Deliver, Event, JoinMode, LeaveReason, PeerId, PeerInfo, RoomError, RoomId};
 use messages::{Join, Leave, RoomIdle, Signal, StopIfIdle};
 
 struct Member {
@@ -29,6 +29,8 @@ pub(crate) struct Room {
     idle_to: Recipient<RoomIdle>,
     members: HashMap<PeerId, Member>,
     local_members: usize,
+    /// The member whose leaving closes the room (a room made with `JoinMode::Create`).
+    owner: Option<PeerId>,
 }
 
 impl Room {
@@ -39,6 +41,7 @@ impl Room {
             idle_to,
             members: HashMap::new(),
             local_members: 0,
+            owner: None,
         }
     }
 
@@ -56,6 +59,28 @@ impl Room {
             if let (Some(inbox), true) = (&member.inbox, id != except) {
                 inbox.do_send(Deliver(event.clone()));
             }
+        }
+    }
+
+    /// The owner is gone: every local member is removed and told the room closed, and the
+    /// other nodes learn they left (their rooms close on the owner's leave on their own).
+    fn close(&mut self, ctx: &mut Context<Self>) {
+        self.owner = None;
+        let room = self.id.clone();
+        let members = std::mem::take(&mut self.members);
+        for (id, member) in members {
+            if let Some(inbox) = member.inbox {
+                inbox.do_send(Deliver(Event::RoomClosed { room: room.clone() }));
+                let _ = self.publish(ClusterEvent::PeerLeft {
+                    room: room.clone(),
+                    peer: id,
+                    reason: LeaveReason::Left,
+                });
+            }
+        }
+        if self.local_members > 0 {
+            self.local_members = 0;
+            self.report_idle(ctx);
         }
     }
 
@@ -113,7 +138,7 @@ impl Room {
         }
     }
 
-    fn on_cluster_event(&mut self, event: ClusterEvent) {
+    fn on_cluster_event(&mut self, event: ClusterEvent, ctx: &mut Context<Self>) {
         match event {
             ClusterEvent::PeerJoined { room, peer } => {
                 if self.add_remote(peer.clone()) {
@@ -123,7 +148,10 @@ impl Room {
             }
             ClusterEvent::PeerLeft { room, peer, reason } => {
                 let remote = self.members.get(&peer).is_some_and(|m| m.inbox.is_none());
-                if remote {
+                if remote && self.owner.as_ref() == Some(&peer) {
+                    self.members.remove(&peer);
+                    self.close(ctx);
+                } else if remote {
                     self.members.remove(&peer);
                     self.tell_locals(
                         &peer,
@@ -135,7 +163,16 @@ impl Room {
                     );
                 }
             }
-            ClusterEvent::RoomMembers { room, peers } => self.reconcile_remote(room, peers),
+            ClusterEvent::RoomMembers { room, peers } => {
+                self.reconcile_remote(room, peers);
+                if self
+                    .owner
+                    .as_ref()
+                    .is_some_and(|owner| !self.members.contains_key(owner))
+                {
+                    self.close(ctx);
+                }
+            }
             ClusterEvent::Signal {
                 room,
                 from,
@@ -187,16 +224,33 @@ impl Actor for Room {
 }
 
 impl Handler<Join> for Room {
-    type Result = ResponseActFuture<Self, Result<Vec<PeerInfo>, RoomError>>;
+    type Result = ResponseActFuture<Self, Result<(Vec<PeerInfo>, Option<PeerId>), RoomError>>;
 
-    fn handle(&mut self, Join { peer, inbox }: Join, ctx: &mut Self::Context) -> Self::Result {
-        if self.members.contains_key(&peer.id) {
+    fn handle(
+        &mut self,
+        Join { peer, inbox, mode }: Join,
+        ctx: &mut Self::Context,
+    ) -> Self::Result {
+        let refusal = if self.members.contains_key(&peer.id) {
+            Some(RoomError::AlreadyInRoom)
+        } else {
+            match mode {
+                JoinMode::Create if !self.members.is_empty() => Some(RoomError::RoomExists),
+                JoinMode::Existing if self.members.is_empty() => Some(RoomError::NoSuchRoom),
+                _ => None,
+            }
+        };
+        if let Some(refusal) = refusal {
             // A room started for this join alone must not outlive its refusal.
             if self.local_members == 0 {
                 self.report_idle(ctx);
             }
-            return Box::pin(fut::ready(Err(RoomError::AlreadyInRoom)));
+            return Box::pin(fut::ready(Err(refusal)));
         }
+        if mode == JoinMode::Create {
+            self.owner = Some(peer.id.clone());
+        }
+        let owner = self.owner.clone();
         let present = self.members.values().map(|m| m.info.clone()).collect();
         let id = peer.id.clone();
         self.tell_locals(
@@ -220,7 +274,7 @@ impl Handler<Join> for Room {
         );
         self.local_members += 1;
         if published.is_err() {
-            return Box::pin(fut::ready(Ok(present)));
+            return Box::pin(fut::ready(Ok((present, owner))));
         }
         // The answer waits until the join has reached the other nodes: a client told it is in
         // the room may have a peer join on another node at once, and that peer must find it
@@ -231,7 +285,7 @@ impl Handler<Join> for Room {
             self.bridge
                 .published()
                 .into_actor(self)
-                .map(move |_, _, _| Ok(present)),
+                .map(move |_, _, _| Ok((present, owner))),
         )
     }
 }
@@ -247,6 +301,16 @@ impl Handler<Leave> for Room {
         self.members.remove(&peer);
         self.local_members -= 1;
         let room = self.id.clone();
+        if self.owner.as_ref() == Some(&peer) {
+            let _ = self.publish(ClusterEvent::PeerLeft { room, peer, reason });
+            // `close` reports the room idle when it removes local members; else do it here.
+            let others = self.local_members > 0;
+            self.close(ctx);
+            if !others {
+                self.report_idle(ctx);
+            }
+            return Ok(());
+        }
         self.tell_locals(
             &peer,
             &Event::PeerLeft {
@@ -321,8 +385,8 @@ impl Handler<Signal> for Room {
 impl Handler<FromCluster> for Room {
     type Result = ();
 
-    fn handle(&mut self, FromCluster(event): FromCluster, _: &mut Self::Context) {
-        self.on_cluster_event(event);
+    fn handle(&mut self, FromCluster(event): FromCluster, ctx: &mut Self::Context) {
+        self.on_cluster_event(event, ctx);
     }
 }
 

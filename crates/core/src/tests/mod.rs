@@ -12,6 +12,7 @@ mod cluster;
 mod lifecycle;
 mod local;
 mod ordering;
+mod owned;
 mod resync;
 
 use std::future::Future;
@@ -74,6 +75,7 @@ enum Seen {
     Direct(PeerId, String),
     Expired(PeerId),
     Replaced,
+    Closed(RoomId),
 }
 
 /// The peer-addressing half of `Bridge` for the test bridges below, which only shape room
@@ -140,6 +142,7 @@ impl From<Event> for Seen {
             Event::Direct { from, payload, .. } => Self::Direct(from, payload.to_string()),
             Event::Expired { peer } => Self::Expired(peer),
             Event::Replaced => Self::Replaced,
+            Event::RoomClosed { room } => Self::Closed(room),
         }
     }
 }

@@ -45,7 +45,8 @@ fn room_error(error: RoomError, room: &str, to: Option<&str>) -> ProtocolError {
             ErrorCode::Unavailable,
             "the peer is on another node and the cluster is unreachable now; try again",
         ),
-        RoomError::Unavailable => {
+        // Conference joins are open: these never happen.
+        RoomError::Unavailable | RoomError::RoomExists | RoomError::NoSuchRoom => {
             ProtocolError::new(ErrorCode::Internal, "the room is unavailable; try again")
         }
     }

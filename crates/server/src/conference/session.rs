@@ -140,7 +140,10 @@ impl ConferenceSession {
                 }
             }
             // Peers addressed by id belong to other dialects; this session claims no id.
-            Event::Direct { .. } | Event::Expired { .. } | Event::Replaced => {}
+            Event::Direct { .. }
+            | Event::Expired { .. }
+            | Event::Replaced
+            | Event::RoomClosed { .. } => {}
         }
     }
 

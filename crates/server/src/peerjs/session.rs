@@ -326,7 +326,10 @@ impl Handler<Deliver> for PeerjsSession {
                 // holds, and Redis only one this node still holds with this token.
                 self.close_socket(CloseCode::Normal, "replaced by a new connection", ctx);
             }
-            Event::PeerJoined { .. } | Event::PeerLeft { .. } | Event::Signal { .. } => {}
+            Event::PeerJoined { .. }
+            | Event::PeerLeft { .. }
+            | Event::Signal { .. }
+            | Event::RoomClosed { .. } => {}
         }
     }
 }
