@@ -6,4 +6,5 @@
 
 pub mod conference;
 pub mod peerjs;
+pub mod rooms;
 pub mod socketio;
