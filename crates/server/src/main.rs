@@ -7,6 +7,7 @@ mod config;
 mod http;
 mod metrics;
 mod peerjs;
+mod rooms;
 mod shutdown;
 mod socketio;
 mod state;
@@ -53,7 +54,8 @@ async fn run(config: Config) -> std::io::Result<()> {
     let sockets = SocketSettings::from(&config);
     let peerjs = peerjs::PeerjsSettings::from(&config);
     let cleanup_interval = peerjs.cleanup_interval;
-    let socketio = socketio::SocketioState::new(socketio::SocketioSettings::from(&config));
+    let socketio =
+        socketio::SocketioState::new(socketio::SocketioSettings::from(&config), hub.clone());
     let state = web::Data::new(AppState::new(
         hub.clone(),
         sockets,

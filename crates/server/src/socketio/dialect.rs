@@ -1,10 +1,22 @@
 //! Where Socket.IO events go: a [`Dialect`] gets each event of a connected socket and
-//! answers through an [`Emitter`]. The `rooms` dialect will be one; until then
-//! [`UnknownEvents`] answers every event with the `error` event, which is also what a
-//! dialect does with an event it does not know.
+//! answers through an [`Emitter`]: at once, or later. For later, it hands the emitter a
+//! future ([`Emitter::wait`]); the session holds its other messages until the future is done
+//! and gives its answer back to [`Dialect::resume`], so answers and deliveries keep their
+//! order. Events from the core (a room's [`Deliver`]) reach [`Dialect::deliver`]. The `rooms`
+//! dialect (`crate::rooms`) is the one in use; an event a dialect does not know gets the
+//! `error` event.
 
+use std::any::Any;
+use std::future::Future;
+
+use actix::Recipient;
+use futures_util::future::LocalBoxFuture;
 use serde::Serialize;
+use switchboard_core::Deliver;
 use switchboard_protocol::socketio::sio::{self, Event};
+
+/// What a future handed to [`Emitter::wait`] gives back to [`Dialect::resume`].
+pub type Answer = Box<dyn Any>;
 
 /// The Socket.IO event that reports a refused message to the client.
 pub const ERROR_EVENT: &str = "error";
@@ -17,6 +29,12 @@ pub trait Dialect: Unpin + 'static {
     /// An event from the client.
     fn event(&mut self, event: Event, out: &mut Emitter);
 
+    /// An event from the core, for this socket.
+    fn deliver(&mut self, _event: switchboard_core::Event, _out: &mut Emitter) {}
+
+    /// The answer of a future handed to [`Emitter::wait`].
+    fn resume(&mut self, _answer: Answer, _out: &mut Emitter) {}
+
     /// The socket is gone (client DISCONNECT, transport closed, timeout, drain).
     fn disconnected(&mut self, _reason: &str) {}
 }
@@ -25,9 +43,35 @@ pub trait Dialect: Unpin + 'static {
 #[derive(Default)]
 pub struct Emitter {
     packets: Vec<(&'static str, String)>,
+    waits: Vec<LocalBoxFuture<'static, Answer>>,
+    inbox: Option<Recipient<Deliver>>,
 }
 
 impl Emitter {
+    /// An emitter whose dialect can be reached by the core at `inbox`.
+    pub fn with_inbox(inbox: Recipient<Deliver>) -> Self {
+        Self {
+            inbox: Some(inbox),
+            ..Self::default()
+        }
+    }
+
+    /// Where the core delivers events for this socket (`None` only in unit tests).
+    pub fn inbox(&self) -> Option<&Recipient<Deliver>> {
+        self.inbox.as_ref()
+    }
+
+    /// Holds the session's other messages until `future` is done, then hands its answer to
+    /// [`Dialect::resume`].
+    pub fn wait(&mut self, future: impl Future<Output = Answer> + 'static) {
+        self.waits.push(Box::pin(future));
+    }
+
+    /// The futures handed to [`Emitter::wait`].
+    pub fn take_waits(&mut self) -> Vec<LocalBoxFuture<'static, Answer>> {
+        std::mem::take(&mut self.waits)
+    }
+
     /// Sends the event `name` with `args` (a tuple or slice: a JSON array).
     pub fn emit<A: Serialize + ?Sized>(&mut self, name: &'static str, args: &A) {
         match sio::encode_event(sio::DEFAULT_NAMESPACE, None, name, args) {
@@ -52,21 +96,5 @@ impl Emitter {
     /// The packets collected, each with its kind for the metrics.
     pub fn take(&mut self) -> Vec<(&'static str, String)> {
         std::mem::take(&mut self.packets)
-    }
-}
-
-/// The dialect before there is one: every event is unknown. The client gets
-/// `["error","unknown event: <name>"]`, and an event sent with an ack id is acknowledged
-/// with `[{"error":"unknown event: <name>"}]`, so a client waiting on its callback is not
-/// left hanging.
-pub struct UnknownEvents;
-
-impl Dialect for UnknownEvents {
-    fn event(&mut self, event: Event, out: &mut Emitter) {
-        let message = format!("unknown event: {}", event.name);
-        out.error(&message);
-        if let Some(id) = event.ack_id {
-            out.ack(id, &[serde_json::json!({ "error": message })]);
-        }
     }
 }

@@ -13,7 +13,7 @@
 //! - [`registry`]: the node's sessions by `sid`, so that the requests of a polling session
 //!   (one HTTP request per round trip) find their actor.
 
-mod dialect;
+pub(crate) mod dialect;
 mod heartbeat;
 mod http;
 mod messages;
@@ -40,13 +40,16 @@ pub const PATH: &str = "/socket.io";
 /// What the Socket.IO routes share: the settings and the node's sessions.
 pub struct SocketioState {
     pub settings: SocketioSettings,
+    /// The node's rooms, for the `rooms` dialect.
+    pub hub: switchboard_core::Hub,
     pub sessions: registry::Sessions,
 }
 
 impl SocketioState {
-    pub fn new(settings: SocketioSettings) -> Arc<Self> {
+    pub fn new(settings: SocketioSettings, hub: switchboard_core::Hub) -> Arc<Self> {
         Arc::new(Self {
             settings,
+            hub,
             sessions: registry::Sessions::default(),
         })
     }

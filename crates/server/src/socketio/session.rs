@@ -10,7 +10,7 @@ use switchboard_protocol::socketio::engineio::{
     self, DEFAULT_UPGRADES, Data, Frame, Handshake, Packet, PacketType, Version,
 };
 
-use super::dialect::{Emitter, UnknownEvents};
+use super::dialect::Emitter;
 use super::heartbeat::Heartbeat;
 use super::polling::Polling;
 use super::socket::{After, SioSocket};
@@ -65,7 +65,11 @@ impl EngineSession {
         let settings = &state.settings;
         Self {
             heartbeat: Heartbeat::new(version, settings.ping_interval, settings.ping_timeout),
-            sio: SioSocket::new(version.into(), &sid, Box::new(UnknownEvents)),
+            sio: SioSocket::new(
+                version.into(),
+                &sid,
+                Box::new(crate::rooms::RoomsDialect::new(state.hub.clone())),
+            ),
             sid,
             version,
             transport: Transport::Polling(Polling::default()),
@@ -150,6 +154,22 @@ impl EngineSession {
         }
     }
 
+    fn emitter(ctx: &mut Context<Self>) -> Emitter {
+        Emitter::with_inbox(ctx.address().recipient())
+    }
+
+    /// Sends what the dialect emitted, and holds the session's messages while it waits.
+    fn flush(&mut self, mut out: Emitter, ctx: &mut Context<Self>) {
+        self.send_messages(out.take(), ctx);
+        for wait in out.take_waits() {
+            ctx.wait(wait.into_actor(self).map(|answer, session, ctx| {
+                let mut out = Self::emitter(ctx);
+                session.sio.resume(answer, &mut out);
+                session.flush(out, ctx);
+            }));
+        }
+    }
+
     /// A packet from the client, on whichever transport.
     pub(super) fn on_packet(&mut self, packet: Packet<'_>, ctx: &mut Context<Self>) {
         if self.closing.is_some() {
@@ -168,13 +188,13 @@ impl EngineSession {
             PacketType::Pong => self.heartbeat.ponged(),
             PacketType::Message => {
                 let mut first = Vec::new();
-                let mut out = Emitter::default();
+                let mut out = Self::emitter(ctx);
                 let after = match &packet.data {
                     Data::Text(text) => self.sio.on_text(text, &mut first, &mut out),
                     Data::Binary(_) => self.sio.on_binary(&mut out),
                 };
                 self.send_messages(first, ctx);
-                self.send_messages(out.take(), ctx);
+                self.flush(out, ctx);
                 if after == After::Disconnected {
                     // The client closes the engine right after (a `1` POST when polling, or
                     // its WebSocket); closing first would answer that POST with a 400.
@@ -235,11 +255,11 @@ impl Actor for EngineSession {
         let ping_interval = settings.ping_interval;
         let connect_timeout = settings.ping_interval + settings.ping_timeout;
         self.send(open, ctx);
-        let mut out = Emitter::default();
+        let mut out = Self::emitter(ctx);
         if let Some(connect) = self.sio.open(&mut out) {
             self.send_messages([("connect", connect)], ctx);
         }
-        self.send_messages(out.take(), ctx);
+        self.flush(out, ctx);
         if self.version.server_pings() {
             ctx.run_interval(ping_interval, |session, ctx| {
                 session.heartbeat.pinged();
@@ -278,6 +298,23 @@ impl Actor for EngineSession {
         }
         metrics::gauge!(CONNECTIONS, "dialect" => DIALECT).decrement(1.0);
         log::info!("{} closed ({reason})", self.label());
+    }
+}
+
+impl Handler<switchboard_core::Deliver> for EngineSession {
+    type Result = ();
+
+    fn handle(
+        &mut self,
+        switchboard_core::Deliver(event): switchboard_core::Deliver,
+        ctx: &mut Self::Context,
+    ) {
+        if self.closing.is_some() {
+            return;
+        }
+        let mut out = Self::emitter(ctx);
+        self.sio.deliver(event, &mut out);
+        self.flush(out, ctx);
     }
 }
 

@@ -146,6 +146,18 @@ impl SioSocket {
         }
     }
 
+    /// An event from the core.
+    pub fn deliver(&mut self, event: switchboard_core::Event, out: &mut Emitter) {
+        if self.connected {
+            self.dialect.deliver(event, out);
+        }
+    }
+
+    /// The answer to something the dialect waited for.
+    pub fn resume(&mut self, answer: super::dialect::Answer, out: &mut Emitter) {
+        self.dialect.resume(answer, out);
+    }
+
     /// The session is ending.
     pub fn close(&mut self, reason: &str) {
         if self.connected {
