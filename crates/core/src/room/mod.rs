@@ -224,7 +224,9 @@ impl Actor for Room {
 }
 
 impl Handler<Join> for Room {
-    type Result = ResponseActFuture<Self, Result<(Vec<PeerInfo>, Option<PeerId>), RoomError>>;
+    // A refusal is answered at once (`reply`): the room may be stopped right after it, and
+    // an answer left in a future would be lost with it.
+    type Result = ActorResponse<Self, Result<(Vec<PeerInfo>, Option<PeerId>), RoomError>>;
 
     fn handle(
         &mut self,
@@ -245,7 +247,7 @@ impl Handler<Join> for Room {
             if self.local_members == 0 {
                 self.report_idle(ctx);
             }
-            return Box::pin(fut::ready(Err(refusal)));
+            return ActorResponse::reply(Err(refusal));
         }
         if mode == JoinMode::Create {
             self.owner = Some(peer.id.clone());
@@ -274,14 +276,14 @@ impl Handler<Join> for Room {
         );
         self.local_members += 1;
         if published.is_err() {
-            return Box::pin(fut::ready(Ok((present, owner))));
+            return ActorResponse::reply(Ok((present, owner)));
         }
         // The answer waits until the join has reached the other nodes: a client told it is in
         // the room may have a peer join on another node at once, and that peer must find it
         // listed (else both learn of each other by peerJoin, unlike on one node). The room
         // goes on meanwhile; what it delivers to the joiner waits in the joiner's session,
         // which holds its mailbox until this answer (`ctx.wait`), so it comes after.
-        Box::pin(
+        ActorResponse::r#async(
             self.bridge
                 .published()
                 .into_actor(self)

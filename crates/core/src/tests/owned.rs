@@ -97,6 +97,23 @@ async fn the_owner_leaving_closes_the_room() {
 }
 
 #[actix_rt::test]
+async fn a_join_right_after_the_close_finds_no_room() {
+    for threads in [0, 1, 2] {
+        let (_bus, hub) = solo_hub(threads);
+        let room = RoomId::new("test", "reopen");
+        let (owner, _, _) = join_as(&hub, &room, "own", JoinMode::Create).await.unwrap();
+        let (mut p1, _, _) = join_as(&hub, &room, "p1", JoinMode::Existing)
+            .await
+            .unwrap();
+        owner.leave(LeaveReason::Left).await.unwrap();
+        assert_eq!(p1.inbox.next().await, Seen::Closed(room.clone()));
+        let gone = join_as(&hub, &room, "p1", JoinMode::Existing).await;
+        assert_eq!(gone.err(), Some(RoomError::NoSuchRoom));
+        join_as(&hub, &room, "p1", JoinMode::Create).await.unwrap();
+    }
+}
+
+#[actix_rt::test]
 async fn an_owner_on_another_node_closes_the_room_there_too() {
     let bus = MemoryBus::new();
     let a = hub_on(&bus, "a", 1);
