@@ -19,4 +19,5 @@ mod lifecycle;
 mod messages;
 mod ops;
 mod peerjs;
+mod rooms;
 mod socketio;

@@ -4,7 +4,7 @@
 //! `socket.io-client` 2.x and 4.x driven from Node (`stock_client`). Each session talks to
 //! one node, so the tests run in either topology.
 
-mod client;
+pub mod client;
 mod errors;
 mod handshake;
 mod heartbeat;

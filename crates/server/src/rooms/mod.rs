@@ -197,7 +197,7 @@ impl RoomsDialect {
                     out.emit(ROOM_NOT_EXISTS, &render::room_only(&room))
                 }
                 Some(Err(err)) => out.error(&format!("{}: {err}", verb(create))),
-                None => out.error(&format!("{}: the room is unavailable", verb(create))),
+                None => out.error(&format!("{}: no answer", verb(create))),
             },
             Outcome::Left { room, result } => match result {
                 Ok(()) => out.emit(ROOM_LEFT, &render::room_left(&room, false)),
