@@ -222,6 +222,28 @@ impl Bridge for RedisBridge {
         *lock(&self.shared.peer_sink) = Some(sink);
     }
 
+    fn claim_room(&self, room: &RoomId, owner: &PeerInfo) -> BridgeFuture<bool> {
+        let (reply, answer) = oneshot::channel();
+        let op = Op::ClaimRoom {
+            room: room.clone(),
+            owner: owner.clone(),
+            reply,
+        };
+        self.request(op, answer)
+    }
+
+    fn room_owner(&self, room: &RoomId) -> BridgeFuture<Option<PeerId>> {
+        let (shared, room) = (self.shared.clone(), room.clone());
+        Box::pin(async move { crate::owners::owner(&shared, &room).await })
+    }
+
+    fn release_room(&self, room: &RoomId, owner: &PeerId) {
+        let _ = self.shared.ops.send(Op::ReleaseRoom {
+            room: room.clone(),
+            owner: owner.clone(),
+        });
+    }
+
     fn claim_peer(&self, peer: &PeerAddress, token: &str) -> BridgeFuture<ClaimOutcome> {
         let (reply, answer) = oneshot::channel();
         let op = Op::Claim {

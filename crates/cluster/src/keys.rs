@@ -46,6 +46,16 @@ impl Keys {
         format!("{}room:{}:{}", self.prefix, room.space, room.name)
     }
 
+    /// STRING `{"node","peer"}`: the owner of an owned room.
+    pub(crate) fn room_owner(&self, room: &RoomId) -> String {
+        format!("{}owner:{}:{}", self.prefix, room.space, room.name)
+    }
+
+    /// What every lease key starts with (`lease` plus the node's id).
+    pub(crate) fn lease_prefix(&self) -> String {
+        format!("{}lease:", self.prefix)
+    }
+
     /// Channel of one room's events.
     pub(crate) fn room_channel(&self, room: &RoomId) -> String {
         format!("{}ch:room:{}:{}", self.prefix, room.space, room.name)

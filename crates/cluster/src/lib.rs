@@ -11,6 +11,7 @@ mod config;
 mod inbound;
 mod keys;
 mod lease;
+mod owners;
 mod peers;
 mod scripts;
 mod wire;

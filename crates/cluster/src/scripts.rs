@@ -77,3 +77,27 @@ redis.call('ZADD', KEYS[3], 'NX', ARGV[3], ARGV[4])
 redis.call('PEXPIRE', KEYS[2], ARGV[5])
 return 0
 "#;
+
+/// KEYS: room owner, room members. ARGV: node, peer, lease key prefix. Makes the peer the
+/// room's owner unless the room has a live owner (whose
+/// node's lease exists) or members. Returns 1 when claimed, 0 when the room exists.
+pub(crate) const CLAIM_ROOM: &str = r#"
+local held = redis.call('GET', KEYS[1])
+if held then
+  local h = cjson.decode(held)
+  if redis.call('EXISTS', ARGV[3] .. h.node) == 1 then return 0 end
+end
+if redis.call('HLEN', KEYS[2]) > 0 then return 0 end
+redis.call('SET', KEYS[1], cjson.encode({node = ARGV[1], peer = ARGV[2]}))
+return 1
+"#;
+
+/// KEYS: room owner. ARGV: node, peer. Frees the room's owner key if it still names them.
+pub(crate) const RELEASE_ROOM: &str = r#"
+local held = redis.call('GET', KEYS[1])
+if held then
+  local h = cjson.decode(held)
+  if h.node == ARGV[1] and h.peer == ARGV[2] then redis.call('DEL', KEYS[1]) end
+end
+return 1
+"#;

@@ -9,7 +9,7 @@ use std::time::Duration;
 use switchboard_core::bridge::{
     BridgeError, ClaimOutcome, ClusterEvent, PeerAddress, PeerMessage, Queued,
 };
-use switchboard_core::{PeerInfo, RoomId};
+use switchboard_core::{PeerId, PeerInfo, RoomId};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::bridge::Shared;
@@ -47,6 +47,15 @@ pub(crate) enum Op {
     Release {
         peer: PeerAddress,
         token: String,
+    },
+    ClaimRoom {
+        room: RoomId,
+        owner: PeerInfo,
+        reply: oneshot::Sender<Result<bool, BridgeError>>,
+    },
+    ReleaseRoom {
+        room: RoomId,
+        owner: PeerId,
     },
     Watch {
         room: RoomId,
@@ -240,6 +249,14 @@ async fn run_control(shared: &Shared, op: Op) {
         Op::Release { peer, token } => {
             if let Err(err) = crate::peers::release(shared, &peer, &token).await {
                 log::warn!("cluster: releasing {peer}: {err}");
+            }
+        }
+        Op::ClaimRoom { room, owner, reply } => {
+            let _ = reply.send(crate::owners::claim(shared, &room, &owner).await);
+        }
+        Op::ReleaseRoom { room, owner } => {
+            if let Err(err) = crate::owners::release(shared, &room, &owner).await {
+                log::warn!("cluster: releasing the owner of {room}: {err}");
             }
         }
         Op::Event(_) | Op::SendToPeer { .. } | Op::DeliverOrEnqueue { .. } | Op::Requeue { .. } => {

@@ -28,6 +28,8 @@ struct BusState {
     sinks: HashMap<NodeId, Weak<dyn PeerSink>>,
     /// Who is in which room, cluster-wide.
     presence: HashMap<RoomId, HashMap<PeerId, PeerInfo>>,
+    /// The owner of each owned room.
+    owners: HashMap<RoomId, PeerId>,
     /// Which node's room actor hears a room's events.
     watchers: HashMap<RoomId, HashMap<NodeId, Recipient<FromCluster>>>,
 }
@@ -87,6 +89,31 @@ pub struct MemoryBridge {
 impl Bridge for MemoryBridge {
     fn node(&self) -> &NodeId {
         &self.node
+    }
+
+    fn claim_room(&self, room: &RoomId, owner: &PeerInfo) -> BridgeFuture<bool> {
+        let mut state = self.bus.lock();
+        let taken = state.owners.contains_key(room)
+            || state
+                .presence
+                .get(room)
+                .is_some_and(|members| !members.is_empty());
+        if !taken {
+            state.owners.insert(room.clone(), owner.id.clone());
+        }
+        Box::pin(std::future::ready(Ok(!taken)))
+    }
+
+    fn room_owner(&self, room: &RoomId) -> BridgeFuture<Option<PeerId>> {
+        let owner = self.bus.lock().owners.get(room).cloned();
+        Box::pin(std::future::ready(Ok(owner)))
+    }
+
+    fn release_room(&self, room: &RoomId, owner: &PeerId) {
+        let mut state = self.bus.lock();
+        if state.owners.get(room) == Some(owner) {
+            state.owners.remove(room);
+        }
     }
 
     fn watch_room(

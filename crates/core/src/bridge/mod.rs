@@ -98,6 +98,23 @@ pub trait Bridge: Send + Sync + 'static {
         Box::pin(std::future::ready(Ok(())))
     }
 
+    // Owned rooms (`JoinMode::Create`): one owner per room, cluster-wide.
+
+    /// Makes `owner` the owner of `room`, atomically across the cluster: true when the room
+    /// had no (live) owner and no member, false when it exists. The default serves bridges
+    /// with one node, where the room actor's own check is the whole truth.
+    fn claim_room(&self, _room: &RoomId, _owner: &PeerInfo) -> BridgeFuture<bool> {
+        Box::pin(std::future::ready(Ok(true)))
+    }
+
+    /// The owner of `room`, as the cluster knows it.
+    fn room_owner(&self, _room: &RoomId) -> BridgeFuture<Option<PeerId>> {
+        Box::pin(std::future::ready(Ok(None)))
+    }
+
+    /// Gives up `owner`'s ownership of `room` (a newer owner is left alone).
+    fn release_room(&self, _room: &RoomId, _owner: &PeerId) {}
+
     // Peers addressed by id (the `Directory`): who holds an id, messages between ids on any
     // node, and queues for ids that are not connected yet.
 

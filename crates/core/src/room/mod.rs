@@ -31,6 +31,8 @@ pub(crate) struct Room {
     local_members: usize,
     /// The member whose leaving closes the room (a room made with `JoinMode::Create`).
     owner: Option<PeerId>,
+    /// Joins waiting for the cluster (an owner claim or lookup): the room must not stop.
+    joining: usize,
 }
 
 impl Room {
@@ -42,6 +44,7 @@ impl Room {
             members: HashMap::new(),
             local_members: 0,
             owner: None,
+            joining: 0,
         }
     }
 
@@ -223,33 +226,55 @@ impl Actor for Room {
     }
 }
 
-impl Handler<Join> for Room {
-    // A refusal is answered at once (`reply`): the room may be stopped right after it, and
-    // an answer left in a future would be lost with it.
-    type Result = ActorResponse<Self, Result<(Vec<PeerInfo>, Option<PeerId>), RoomError>>;
+type JoinAnswer = Result<(Vec<PeerInfo>, Option<PeerId>), RoomError>;
+type LaterAnswer = std::pin::Pin<Box<dyn ActorFuture<Room, Output = JoinAnswer>>>;
 
-    fn handle(
-        &mut self,
-        Join { peer, inbox, mode }: Join,
-        ctx: &mut Self::Context,
-    ) -> Self::Result {
-        let refusal = if self.members.contains_key(&peer.id) {
-            Some(RoomError::AlreadyInRoom)
-        } else {
-            match mode {
-                JoinMode::Create if !self.members.is_empty() => Some(RoomError::RoomExists),
-                JoinMode::Existing if self.members.is_empty() => Some(RoomError::NoSuchRoom),
-                _ => None,
-            }
-        };
-        if let Some(refusal) = refusal {
-            // A room started for this join alone must not outlive its refusal.
-            if self.local_members == 0 {
-                self.report_idle(ctx);
-            }
-            return ActorResponse::reply(Err(refusal));
+/// An answer now, or once the join has reached the cluster.
+enum Admitted {
+    Now(JoinAnswer),
+    Later(LaterAnswer),
+}
+
+impl Admitted {
+    fn respond(self) -> ActorResponse<Room, JoinAnswer> {
+        match self {
+            Self::Now(answer) => ActorResponse::reply(answer),
+            Self::Later(future) => ActorResponse::r#async(future),
         }
-        if mode == JoinMode::Create {
+    }
+
+    fn later(self) -> LaterAnswer {
+        match self {
+            Self::Now(answer) => Box::pin(fut::ready(answer)),
+            Self::Later(future) => future,
+        }
+    }
+}
+
+impl Room {
+    /// Why `peer` cannot join as `mode` now, if it cannot.
+    fn refusal(&self, peer: &PeerInfo, mode: JoinMode) -> Option<RoomError> {
+        if self.members.contains_key(&peer.id) {
+            return Some(RoomError::AlreadyInRoom);
+        }
+        match mode {
+            JoinMode::Create if !self.members.is_empty() => Some(RoomError::RoomExists),
+            JoinMode::Existing if self.members.is_empty() => Some(RoomError::NoSuchRoom),
+            _ => None,
+        }
+    }
+
+    /// Refuses a join; a room started for this join alone must not outlive its refusal.
+    fn refuse(&self, refusal: RoomError, ctx: &mut Context<Self>) -> JoinAnswer {
+        if self.local_members == 0 && self.joining == 0 {
+            self.report_idle(ctx);
+        }
+        Err(refusal)
+    }
+
+    /// Admits `peer` (checked already), its owner if `owns`.
+    fn admit(&mut self, peer: PeerInfo, inbox: Recipient<Deliver>, owns: bool) -> Admitted {
+        if owns {
             self.owner = Some(peer.id.clone());
         }
         let owner = self.owner.clone();
@@ -276,19 +301,80 @@ impl Handler<Join> for Room {
         );
         self.local_members += 1;
         if published.is_err() {
-            return ActorResponse::reply(Ok((present, owner)));
+            return Admitted::Now(Ok((present, owner)));
         }
         // The answer waits until the join has reached the other nodes: a client told it is in
         // the room may have a peer join on another node at once, and that peer must find it
         // listed (else both learn of each other by peerJoin, unlike on one node). The room
         // goes on meanwhile; what it delivers to the joiner waits in the joiner's session,
         // which holds its mailbox until this answer (`ctx.wait`), so it comes after.
-        ActorResponse::r#async(
+        Admitted::Later(Box::pin(
             self.bridge
                 .published()
                 .into_actor(self)
                 .map(move |_, _, _| Ok((present, owner))),
-        )
+        ))
+    }
+}
+
+impl Handler<Join> for Room {
+    // A refusal is answered at once (`reply`): the room may be stopped right after it, and
+    // an answer left in a future would be lost with it.
+    type Result = ActorResponse<Self, JoinAnswer>;
+
+    fn handle(
+        &mut self,
+        Join { peer, inbox, mode }: Join,
+        ctx: &mut Self::Context,
+    ) -> Self::Result {
+        if let Some(refusal) = self.refusal(&peer, mode) {
+            return ActorResponse::reply(self.refuse(refusal, ctx));
+        }
+        match mode {
+            JoinMode::Open => self.admit(peer, inbox, false).respond(),
+            // The owner is claimed cluster-wide first: of two nodes racing, one wins.
+            JoinMode::Create => {
+                let claim = self.bridge.claim_room(&self.id, &peer);
+                self.joining += 1;
+                ActorResponse::r#async(claim.into_actor(self).then(move |claimed, room, ctx| {
+                    room.joining -= 1;
+                    let won = matches!(claimed, Ok(true));
+                    let refusal = match claimed {
+                        Ok(true) => room.refusal(&peer, mode),
+                        Ok(false) => Some(RoomError::RoomExists),
+                        Err(err) => {
+                            log::warn!("room {}: {err}", room.id);
+                            Some(RoomError::ClusterUnreachable)
+                        }
+                    };
+                    match refusal {
+                        Some(refusal) => {
+                            if won {
+                                room.bridge.release_room(&room.id, &peer.id);
+                            }
+                            Box::pin(fut::ready(room.refuse(refusal, ctx)))
+                        }
+                        None => room.admit(peer, inbox, true).later(),
+                    }
+                }))
+            }
+            // Members on other nodes only: learn who owns the room before answering.
+            JoinMode::Existing if self.owner.is_none() => {
+                let owner = self.bridge.room_owner(&self.id);
+                self.joining += 1;
+                ActorResponse::r#async(owner.into_actor(self).then(move |owner, room, ctx| {
+                    room.joining -= 1;
+                    if room.owner.is_none() {
+                        room.owner = owner.ok().flatten();
+                    }
+                    match room.refusal(&peer, mode) {
+                        Some(refusal) => Box::pin(fut::ready(room.refuse(refusal, ctx))),
+                        None => room.admit(peer, inbox, false).later(),
+                    }
+                }))
+            }
+            JoinMode::Existing => self.admit(peer, inbox, false).respond(),
+        }
     }
 }
 
@@ -304,6 +390,7 @@ impl Handler<Leave> for Room {
         self.local_members -= 1;
         let room = self.id.clone();
         if self.owner.as_ref() == Some(&peer) {
+            self.bridge.release_room(&room, &peer);
             let _ = self.publish(ClusterEvent::PeerLeft { room, peer, reason });
             // `close` reports the room idle when it removes local members; else do it here.
             let others = self.local_members > 0;
@@ -396,7 +483,7 @@ impl Handler<StopIfIdle> for Room {
     type Result = bool;
 
     fn handle(&mut self, _: StopIfIdle, ctx: &mut Self::Context) -> bool {
-        if self.local_members > 0 {
+        if self.local_members > 0 || self.joining > 0 {
             return false;
         }
         // Unwatch here, not in `stopped`: the registry may start this room's successor as

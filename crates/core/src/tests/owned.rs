@@ -114,19 +114,52 @@ async fn a_join_right_after_the_close_finds_no_room() {
 }
 
 #[actix_rt::test]
-async fn an_owner_on_another_node_closes_the_room_there_too() {
+async fn the_owner_is_known_on_every_node_and_its_leave_closes_the_room_there() {
     let bus = MemoryBus::new();
     let a = hub_on(&bus, "a", 1);
     let b = hub_on(&bus, "b", 1);
     let room = RoomId::new("test", "owned-cross");
     let (owner, _, _) = join_as(&a, &room, "own", JoinMode::Create).await.unwrap();
-    let (mut b1, peers, _) = join_as(&b, &room, "b1", JoinMode::Existing).await.unwrap();
+    let (mut b1, peers, who) = join_as(&b, &room, "b1", JoinMode::Existing).await.unwrap();
     assert_eq!(peers, vec![owner.info.clone()]);
+    assert_eq!(who, Some(owner.id()));
     // Creating on the other node finds the room.
     let again = join_as(&b, &room, "b2", JoinMode::Create).await;
     assert_eq!(again.err(), Some(RoomError::RoomExists));
+    let (mut b2, _, who) = join_as(&b, &room, "b2", JoinMode::Existing).await.unwrap();
+    assert_eq!(who, Some(owner.id()));
+    assert_eq!(b1.inbox.next().await, b2.joined());
 
     owner.leave(LeaveReason::Left).await.unwrap();
-    // b's room knows no owner yet (see docs/protocol/rooms.md): b1 hears the owner leave.
-    assert_eq!(b1.inbox.next().await, owner.left(LeaveReason::Left));
+    assert_eq!(b1.inbox.next().await, Seen::Closed(room.clone()));
+    assert_eq!(b2.inbox.next().await, Seen::Closed(room.clone()));
+    settle("rooms retired", || {
+        a.room_count() == 0 && b.room_count() == 0
+    })
+    .await;
+    assert!(bus.members(&room).is_empty());
+    // The name is free again, on either node.
+    join_as(&b, &room, "b1", JoinMode::Create).await.unwrap();
+}
+
+#[actix_rt::test]
+async fn nodes_racing_to_create_a_room_make_one_owner() {
+    for round in 0..20 {
+        let bus = MemoryBus::new();
+        let a = hub_on(&bus, "a", 2);
+        let b = hub_on(&bus, "b", 2);
+        let room = RoomId::new("test", format!("race-{round}").as_str());
+        let (ra, rb) = futures_util::future::join(
+            join_as(&a, &room, "pa", JoinMode::Create),
+            join_as(&b, &room, "pb", JoinMode::Create),
+        )
+        .await;
+        let won = [ra.is_ok(), rb.is_ok()];
+        assert_eq!(won.iter().filter(|won| **won).count(), 1, "round {round}");
+        for result in [ra, rb] {
+            if let Err(err) = result {
+                assert_eq!(err, RoomError::RoomExists);
+            }
+        }
+    }
 }

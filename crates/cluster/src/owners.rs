@@ -1,0 +1,74 @@
+//! Owners of owned rooms (the `rooms` dialect's `room-create`): one key per room naming the
+//! owner and its node, claimed atomically (`scripts::CLAIM_ROOM`), so of two nodes racing to
+//! create a room one wins. An owner whose node's lease is gone no longer holds the room.
+
+use switchboard_core::bridge::BridgeError;
+use switchboard_core::{PeerId, PeerInfo, RoomId};
+
+use crate::bridge::Shared;
+use crate::lease::timed;
+use crate::scripts;
+
+/// Runs on the writer task, so it is in order with the owner's join and leave.
+pub(crate) async fn claim(
+    shared: &Shared,
+    room: &RoomId,
+    owner: &PeerInfo,
+) -> Result<bool, BridgeError> {
+    let keys = &shared.keys;
+    let mut redis = shared.redis.clone();
+    let claimed: i64 = timed(
+        shared,
+        redis::cmd("EVAL")
+            .arg(scripts::CLAIM_ROOM)
+            .arg(2)
+            .arg(keys.room_owner(room))
+            .arg(keys.room(room))
+            .arg(shared.node.as_str())
+            .arg(owner.id.as_str())
+            .arg(keys.lease_prefix())
+            .query_async(&mut redis),
+    )
+    .await?;
+    Ok(claimed == 1)
+}
+
+/// Runs on the writer task.
+pub(crate) async fn release(
+    shared: &Shared,
+    room: &RoomId,
+    owner: &PeerId,
+) -> Result<(), BridgeError> {
+    let mut redis = shared.redis.clone();
+    let _: i64 = timed(
+        shared,
+        redis::cmd("EVAL")
+            .arg(scripts::RELEASE_ROOM)
+            .arg(1)
+            .arg(shared.keys.room_owner(room))
+            .arg(shared.node.as_str())
+            .arg(owner.as_str())
+            .query_async(&mut redis),
+    )
+    .await?;
+    Ok(())
+}
+
+#[derive(serde::Deserialize)]
+struct Owner {
+    peer: String,
+}
+
+pub(crate) async fn owner(shared: &Shared, room: &RoomId) -> Result<Option<PeerId>, BridgeError> {
+    let mut redis = shared.redis.clone();
+    let held: Option<String> = timed(
+        shared,
+        redis::cmd("GET")
+            .arg(shared.keys.room_owner(room))
+            .query_async(&mut redis),
+    )
+    .await?;
+    Ok(held
+        .and_then(|held| serde_json::from_str::<Owner>(&held).ok())
+        .map(|owner| PeerId::new(owner.peer)))
+}
