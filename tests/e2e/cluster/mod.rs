@@ -11,5 +11,6 @@ mod crash;
 mod drain;
 mod membership;
 mod redis_outage;
+mod rooms;
 mod routing;
 mod through_nginx;

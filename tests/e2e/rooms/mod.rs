@@ -3,5 +3,5 @@
 //! (`stock_client`). Every client of a test talks to the same node, so the tests run in either
 //! topology.
 
-mod raw;
-mod stock_client;
+pub mod raw;
+pub mod stock_client;

@@ -13,15 +13,15 @@ enum Link {
     Ws(Box<Ws>),
 }
 
-struct Peer {
+pub struct Peer {
     link: Link,
     eio: u8,
-    id: String,
+    pub id: String,
     pending: VecDeque<String>,
 }
 
 impl Peer {
-    async fn polling(addr: SocketAddr, eio: u8) -> Peer {
+    pub async fn polling(addr: SocketAddr, eio: u8) -> Peer {
         let (session, rest) = Polling::open(addr, eio).await;
         let id = if eio == 3 {
             assert_eq!(rest, ["40"]);
@@ -39,7 +39,7 @@ impl Peer {
         }
     }
 
-    async fn websocket(addr: SocketAddr, eio: u8) -> Peer {
+    pub async fn websocket(addr: SocketAddr, eio: u8) -> Peer {
         let mut ws = client::websocket(addr, &format!("EIO={eio}&transport=websocket")).await;
         let open = client::expect_text(&mut ws).await;
         assert!(open.starts_with('0'), "{open}");
@@ -59,7 +59,7 @@ impl Peer {
         }
     }
 
-    async fn send(&mut self, packet: &str) {
+    pub async fn send(&mut self, packet: &str) {
         match &mut self.link {
             Link::Polling(session) => session.send(&[packet]).await,
             Link::Ws(ws) => client::send_text(ws, packet).await,
@@ -67,12 +67,12 @@ impl Peer {
     }
 
     /// Emits `["name", args...]` (the JSON array's text).
-    async fn emit(&mut self, array: &str) {
+    pub async fn emit(&mut self, array: &str) {
         self.send(&format!("42{array}")).await;
     }
 
     /// The next Socket.IO packet (Engine.IO heartbeats skipped), as text after the `4`.
-    async fn next(&mut self) -> String {
+    pub async fn next(&mut self) -> String {
         loop {
             if let Some(packet) = self.pending.pop_front() {
                 if packet == "2" || packet == "3" {
@@ -90,8 +90,30 @@ impl Peer {
         }
     }
 
+    /// The next Socket.IO packet, waiting up to `wait` (WebSockets only).
+    pub async fn next_within(&mut self, wait: std::time::Duration) -> String {
+        use futures_util::StreamExt;
+        use tokio_tungstenite::tungstenite::Message;
+        let Link::Ws(ws) = &mut self.link else {
+            panic!("next_within is for WebSocket peers");
+        };
+        loop {
+            let frame = tokio::time::timeout(wait, ws.next())
+                .await
+                .expect("a frame in time");
+            match frame {
+                Some(Ok(Message::Text(text))) if text.as_str() == "2" => {
+                    client::send_text(ws, "3").await
+                }
+                Some(Ok(Message::Text(text))) => return text.to_string(),
+                Some(Ok(_)) => continue,
+                other => panic!("socket ended: {other:?}"),
+            }
+        }
+    }
+
     /// The next packet must be the event `array`.
-    async fn expect(&mut self, array: &str) {
+    pub async fn expect(&mut self, array: &str) {
         assert_eq!(self.next().await, format!("42{array}"), "peer {}", self.id);
     }
 }
