@@ -322,3 +322,29 @@ async fn a_disconnect_leaves_every_room_and_an_owners_closes_it() {
     other.emit(r#"["room-join","d1"]"#).await;
     other.expect(r#"["room-not-exists","d1"]"#).await;
 }
+
+#[tokio::test]
+async fn requests_in_one_post_are_answered_in_order() {
+    let server = Server::start(&[]);
+    let addr = server.addr();
+    let mut a = Peer::polling(addr, 4).await;
+    let mut b = Peer::polling(addr, 3).await;
+    let (ia, ib) = (a.id.clone(), b.id.clone());
+    a.emit(r#"["room-create","q"]"#).await;
+    a.expect(r#"["room-created","q"]"#).await;
+    // The signal waits for the join's answer, so it finds b in the room.
+    let join = r#"42["room-join","q"]"#.to_owned();
+    let signal = format!(r#"42["signal-send","q","{ia}",{{"n":1}}]"#);
+    let leave = r#"42["room-leave","q"]"#.to_owned();
+    let Link::Polling(session) = &b.link else {
+        unreachable!()
+    };
+    session.send(&[&join, &signal, &leave]).await;
+    b.expect(&format!(r#"["room-joined","q","{ia}",["{ia}"]]"#))
+        .await;
+    b.expect(r#"["room-left","q",false]"#).await;
+    a.expect(&format!(r#"["client-joined","q","{ib}"]"#)).await;
+    a.expect(&format!(r#"["signal-receive","q","{ib}",{{"n":1}}]"#))
+        .await;
+    a.expect(&format!(r#"["client-left","q","{ib}"]"#)).await;
+}

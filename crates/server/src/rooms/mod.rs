@@ -29,6 +29,9 @@ fn room_id(name: &str) -> RoomId {
     RoomId::new(SPACE, name)
 }
 
+/// Requests that may wait behind one the hub has not answered yet; more get `error`.
+const MAX_WAITING: usize = 256;
+
 /// What the hub answered, with what the request was.
 enum Outcome {
     Joined {
@@ -233,7 +236,10 @@ impl Dialect for RoomsDialect {
     }
 
     fn event(&mut self, event: Event, out: &mut Emitter) {
-        if self.busy {
+        if self.busy && self.queue.len() >= MAX_WAITING {
+            log::info!("rooms {}: too many requests waiting", self.label());
+            out.error(&format!("{}: too many requests waiting", event.name));
+        } else if self.busy {
             self.queue.push_back(event);
         } else {
             self.handle(event, out);
