@@ -51,11 +51,6 @@ impl Keys {
         format!("{}owner:{}:{}", self.prefix, room.space, room.name)
     }
 
-    /// What every lease key starts with (`lease` plus the node's id).
-    pub(crate) fn lease_prefix(&self) -> String {
-        format!("{}lease:", self.prefix)
-    }
-
     /// Channel of one room's events.
     pub(crate) fn room_channel(&self, room: &RoomId) -> String {
         format!("{}ch:room:{}:{}", self.prefix, room.space, room.name)

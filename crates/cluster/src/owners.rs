@@ -1,6 +1,7 @@
 //! Owners of owned rooms (the `rooms` dialect's `room-create`): one key per room naming the
 //! owner and its node, claimed atomically (`scripts::CLAIM_ROOM`), so of two nodes racing to
-//! create a room one wins. An owner whose node's lease is gone no longer holds the room.
+//! create a room one wins. The claim writes the owner's membership too; an owner who is no
+//! longer a member (it left, or its node died and was cleaned up) holds nothing.
 
 use switchboard_core::bridge::BridgeError;
 use switchboard_core::{PeerId, PeerInfo, RoomId};
@@ -8,6 +9,7 @@ use switchboard_core::{PeerId, PeerInfo, RoomId};
 use crate::bridge::Shared;
 use crate::lease::timed;
 use crate::scripts;
+use crate::wire::{self, Member};
 
 /// Runs on the writer task, so it is in order with the owner's join and leave.
 pub(crate) async fn claim(
@@ -21,12 +23,14 @@ pub(crate) async fn claim(
         shared,
         redis::cmd("EVAL")
             .arg(scripts::CLAIM_ROOM)
-            .arg(2)
+            .arg(3)
             .arg(keys.room_owner(room))
             .arg(keys.room(room))
+            .arg(keys.node_members(shared.node.as_str()))
             .arg(shared.node.as_str())
             .arg(owner.id.as_str())
-            .arg(keys.lease_prefix())
+            .arg(serde_json::to_string(&Member::from(owner)).expect("members serialize"))
+            .arg(wire::membership(room, owner.id.as_str()))
             .query_async(&mut redis),
     )
     .await?;

@@ -78,17 +78,21 @@ redis.call('PEXPIRE', KEYS[2], ARGV[5])
 return 0
 "#;
 
-/// KEYS: room owner, room members. ARGV: node, peer, lease key prefix. Makes the peer the
-/// room's owner unless the room has a live owner (whose
-/// node's lease exists) or members. Returns 1 when claimed, 0 when the room exists.
+/// KEYS: room owner, room members, node members. ARGV: node, peer, member JSON, membership
+/// entry. Makes the peer the room's owner unless the room has members or an owner that is
+/// still a member (an owner key whose peer left the room, e.g. by its node's cleanup, holds
+/// nothing). The owner's membership is written in the same step, so a racing claim finds it.
+/// Returns 1 when claimed, 0 when the room exists.
 pub(crate) const CLAIM_ROOM: &str = r#"
 local held = redis.call('GET', KEYS[1])
 if held then
   local h = cjson.decode(held)
-  if redis.call('EXISTS', ARGV[3] .. h.node) == 1 then return 0 end
+  if redis.call('HEXISTS', KEYS[2], h.peer) == 1 then return 0 end
 end
 if redis.call('HLEN', KEYS[2]) > 0 then return 0 end
 redis.call('SET', KEYS[1], cjson.encode({node = ARGV[1], peer = ARGV[2]}))
+redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
+redis.call('SADD', KEYS[3], ARGV[4])
 return 1
 "#;
 
