@@ -42,6 +42,8 @@ pub(crate) struct Shared {
     pub local_peers: Mutex<HashMap<PeerAddress, Arc<str>>>,
     /// Where messages for this node's peers go.
     pub peer_sink: Mutex<Option<Weak<dyn PeerSink>>>,
+    /// Owners on this node of owned rooms, re-asserted like members.
+    pub local_owners: Mutex<HashMap<RoomId, PeerInfo>>,
 }
 
 pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -112,6 +114,7 @@ impl RedisBridge {
             ops,
             local_peers: Mutex::default(),
             peer_sink: Mutex::default(),
+            local_owners: Mutex::default(),
         });
         metrics::gauge!("switchboard_redis_connected").set(0.0);
         tokio::spawn(crate::writer::run(shared.clone(), op_receiver));

@@ -202,6 +202,7 @@ pub(crate) async fn reassert(shared: &Shared) -> Result<(), BridgeError> {
         }
         pipe.srem(keys.node_members(node), entry).ignore();
     }
+    crate::owners::reassert(shared, &mut pipe);
     timed(shared, pipe.exec_async(&mut redis)).await?;
     let rooms: Vec<RoomId> = lock(&shared.watched).keys().cloned().collect();
     for room in rooms {

@@ -6,7 +6,7 @@
 use switchboard_core::bridge::BridgeError;
 use switchboard_core::{PeerId, PeerInfo, RoomId};
 
-use crate::bridge::Shared;
+use crate::bridge::{Shared, lock};
 use crate::lease::timed;
 use crate::scripts;
 use crate::wire::{self, Member};
@@ -34,6 +34,9 @@ pub(crate) async fn claim(
             .query_async(&mut redis),
     )
     .await?;
+    if claimed == 1 {
+        lock(&shared.local_owners).insert(room.clone(), owner.clone());
+    }
     Ok(claimed == 1)
 }
 
@@ -43,6 +46,12 @@ pub(crate) async fn release(
     room: &RoomId,
     owner: &PeerId,
 ) -> Result<(), BridgeError> {
+    {
+        let mut owners = lock(&shared.local_owners);
+        if owners.get(room).is_some_and(|held| held.id == *owner) {
+            owners.remove(room);
+        }
+    }
     let mut redis = shared.redis.clone();
     let _: i64 = timed(
         shared,
@@ -56,6 +65,19 @@ pub(crate) async fn release(
     )
     .await?;
     Ok(())
+}
+
+/// The owner key of each room owned on this node, for `lease::reassert` after Redis lost
+/// its data: set unless another owner took the room meanwhile.
+pub(crate) fn reassert(shared: &Shared, pipe: &mut redis::Pipeline) {
+    for (room, owner) in lock(&shared.local_owners).iter() {
+        let value = serde_json::json!({ "node": shared.node.as_str(), "peer": owner.id.as_str() });
+        pipe.cmd("SET")
+            .arg(shared.keys.room_owner(room))
+            .arg(value.to_string())
+            .arg("NX")
+            .ignore();
+    }
 }
 
 #[derive(serde::Deserialize)]

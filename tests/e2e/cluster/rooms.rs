@@ -90,3 +90,40 @@ async fn an_owners_node_dying_closes_the_room_on_the_survivors() {
     member.emit(r#"["room-create","doomed"]"#).await;
     member.expect(r#"["room-created","doomed"]"#).await;
 }
+
+#[tokio::test]
+async fn the_owner_is_known_again_after_redis_restarts_empty() {
+    let mut cluster = Cluster::start(2).await;
+    let mut owner = Peer::websocket(cluster.node(0).addr(), 4).await;
+    owner.emit(r#"["room-create","kept"]"#).await;
+    owner.expect(r#"["room-created","kept"]"#).await;
+
+    cluster.redis.kill();
+    cluster.redis.restart();
+    let all = [0, 1];
+    cluster.wait_ready(&all, &all).await;
+    let key = Cluster::key("owner:rooms:kept");
+    super::harness::util::wait_until(
+        "the owner key is back",
+        std::time::Duration::from_secs(20),
+        async || match cluster.redis.cli(&["GET", &key]).as_slice() {
+            [value] if value.contains(&owner.id) => Ok(()),
+            other => Err(format!("{other:?}")),
+        },
+    )
+    .await;
+
+    // A joiner on the other node is told who owns the room, and the owner's leave closes it.
+    let mut member = Peer::websocket(cluster.node(1).addr(), 4).await;
+    member.emit(r#"["room-join","kept"]"#).await;
+    let io = owner.id.clone();
+    member
+        .expect(&format!(r#"["room-joined","kept","{io}",["{io}"]]"#))
+        .await;
+    owner
+        .expect(&format!(r#"["client-joined","kept","{}"]"#, member.id))
+        .await;
+    owner.emit(r#"["room-leave","kept"]"#).await;
+    owner.expect(r#"["room-left","kept",false]"#).await;
+    member.expect(r#"["room-left","kept",true]"#).await;
+}
