@@ -7,6 +7,7 @@ pub mod client;
 pub mod frames;
 pub mod http;
 pub mod node;
+pub mod node_rig;
 pub mod prom;
 pub mod raw_ws;
 pub mod redis;

@@ -6,22 +6,14 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::harness::Server;
+use crate::harness::{Server, node_rig};
 
 /// Longest the rig may take (it takes about 10 s).
 const RIG_TIMEOUT: Duration = Duration::from_secs(180);
 
 /// The rig's folder, once `scripts/peerjs-client-setup` has installed it.
 fn rig() -> Option<PathBuf> {
-    let rig = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/peerjs-client");
-    if rig.join("node_modules/peerjs").is_dir() {
-        return Some(rig);
-    }
-    let hint =
-        "tests/peerjs-client is not installed: run scripts/peerjs-client-setup (scripts/test does)";
-    assert!(std::env::var_os("CI").is_none(), "{hint}");
-    eprintln!("skipped: {hint}");
-    None
+    node_rig::rig("peerjs-client", &["peerjs"], "scripts/peerjs-client-setup")
 }
 
 #[tokio::test]
@@ -35,7 +27,8 @@ async fn the_stock_peerjs_client_works_unchanged() {
     ]);
     let nodes = server.nodes();
     let (a, b) = (nodes[0].addr(), nodes[nodes.len().min(2) - 1].addr());
-    let run = tokio::process::Command::new("node")
+    let mut command = tokio::process::Command::new("node");
+    command
         .args([
             "--test",
             "--test-force-exit",
@@ -50,21 +43,12 @@ async fn the_stock_peerjs_client_works_unchanged() {
         .env("PEERJS_PATH", "/")
         .env("PEERJS_KEY", "peerjs")
         .env("PEERJS_EXPIRE_TIMEOUT_MS", "1000")
-        .env("PEERJS_ALIVE_TIMEOUT_MS", "3000")
-        .kill_on_drop(true)
-        .output();
-    let output = tokio::time::timeout(RIG_TIMEOUT, run)
-        .await
-        .expect("the stock client rig finished in time")
-        .expect("node runs");
-    let report = format!(
-        "{}\n{}\nserver log:\n{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr),
-        server.logs()
-    );
-    assert!(
-        output.status.success(),
-        "stock peerjs client tests failed:\n{report}"
-    );
+        .env("PEERJS_ALIVE_TIMEOUT_MS", "3000");
+    node_rig::run(
+        command,
+        RIG_TIMEOUT,
+        "the stock peerjs client tests",
+        &server,
+    )
+    .await;
 }

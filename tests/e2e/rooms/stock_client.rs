@@ -4,51 +4,27 @@
 //! others kicked), and disconnects (a member's is a leave, an owner's closes the room); over
 //! `["polling"]`, `["websocket"]` and the default upgrade.
 
-use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::harness::Server;
+use crate::harness::{Server, node_rig};
+use crate::socketio::stock_client::rig;
 
 const RUN_TIMEOUT: Duration = Duration::from_secs(40);
-
-fn rig() -> Option<PathBuf> {
-    let rig = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/socketio-client");
-    if rig.join("node_modules/socket.io-client-v2").is_dir()
-        && rig.join("node_modules/socket.io-client").is_dir()
-    {
-        return Some(rig);
-    }
-    let hint = "tests/socketio-client is not installed: run scripts/socketio-client-setup \
-                (scripts/test does)";
-    assert!(std::env::var_os("CI").is_none(), "{hint}");
-    eprintln!("skipped: {hint}");
-    None
-}
 
 /// Runs rooms-flow.cjs with its clients on `urls` (the owner on the first, the others on the
 /// second).
 pub async fn flow(server: &Server, urls: (String, String), client: &str, transports: &str) {
     let Some(rig) = rig() else { return };
-    let command = tokio::process::Command::new("node")
+    let mut command = tokio::process::Command::new("node");
+    command
         .arg("rooms-flow.cjs")
         .current_dir(&rig)
         .env("SIO_URL", urls.0)
         .env("SIO_URL_B", urls.1)
         .env("SIO_CLIENT", client)
-        .env("SIO_TRANSPORTS", transports)
-        .kill_on_drop(true)
-        .output();
-    let output = tokio::time::timeout(RUN_TIMEOUT, command)
-        .await
-        .expect("the client finished in time")
-        .expect("node runs");
-    assert!(
-        output.status.success(),
-        "socket.io-client {client} ({transports}) failed:\n{}\n{}\nserver log:\n{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr),
-        server.logs()
-    );
+        .env("SIO_TRANSPORTS", transports);
+    let what = format!("socket.io-client {client} ({transports})");
+    node_rig::run(command, RUN_TIMEOUT, &what, server).await;
 }
 
 async fn run(client: &str, transports: &str) {

@@ -11,5 +11,5 @@ mod heartbeat;
 mod lifecycle;
 mod limits;
 mod polling;
-mod stock_client;
+pub(crate) mod stock_client;
 mod upgrade;

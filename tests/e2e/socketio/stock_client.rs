@@ -9,24 +9,18 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::harness::Server;
+use crate::harness::{Server, node_rig};
 
 /// Longest one run may take (it takes about a second and a half).
 const RUN_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// The rig's folder, once `scripts/socketio-client-setup` has installed it.
-fn rig() -> Option<PathBuf> {
-    let rig = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/socketio-client");
-    if rig.join("node_modules/socket.io-client-v2").is_dir()
-        && rig.join("node_modules/socket.io-client").is_dir()
-    {
-        return Some(rig);
-    }
-    let hint = "tests/socketio-client is not installed: run scripts/socketio-client-setup \
-                (scripts/test does)";
-    assert!(std::env::var_os("CI").is_none(), "{hint}");
-    eprintln!("skipped: {hint}");
-    None
+/// The socket.io-client rig, both versions installed.
+pub fn rig() -> Option<PathBuf> {
+    node_rig::rig(
+        "socketio-client",
+        &["socket.io-client-v2", "socket.io-client"],
+        "scripts/socketio-client-setup",
+    )
 }
 
 async fn run(client: &str, transports: &str) {
@@ -39,29 +33,16 @@ async fn run(client: &str, transports: &str) {
         "500ms",
     ]);
     let addr = server.next_addr();
-    let command = tokio::process::Command::new("node")
+    let mut command = tokio::process::Command::new("node");
+    command
         .arg("unknown-event.cjs")
         .current_dir(&rig)
         .env("SIO_URL", format!("http://{addr}"))
         .env("SIO_CLIENT", client)
         .env("SIO_TRANSPORTS", transports)
-        .env("SIO_HOLD_MS", "1000")
-        .kill_on_drop(true)
-        .output();
-    let output = tokio::time::timeout(RUN_TIMEOUT, command)
-        .await
-        .expect("the client finished in time")
-        .expect("node runs");
-    let report = format!(
-        "{}\n{}\nserver log:\n{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr),
-        server.logs()
-    );
-    assert!(
-        output.status.success(),
-        "socket.io-client {client} ({transports}) failed:\n{report}"
-    );
+        .env("SIO_HOLD_MS", "1000");
+    let what = format!("socket.io-client {client} ({transports})");
+    let report = node_rig::run(command, RUN_TIMEOUT, &what, &server).await;
     if transports == "default" {
         assert!(
             server.logs().contains("upgraded to websocket"),
