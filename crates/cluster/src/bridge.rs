@@ -240,6 +240,11 @@ impl Bridge for RedisBridge {
         Box::pin(async move { crate::owners::owner(&shared, &room).await })
     }
 
+    fn node_address(&self, node: &NodeId) -> BridgeFuture<Option<String>> {
+        let (shared, node) = (self.shared.clone(), node.clone());
+        Box::pin(async move { crate::addresses::advertised(&shared, &node).await })
+    }
+
     fn release_room(&self, room: &RoomId, owner: &PeerId) {
         let _ = self.shared.ops.send(Op::ReleaseRoom {
             room: room.clone(),

@@ -6,6 +6,7 @@
 //! clean up after a node that died. This crate is the only part of Switchboard that knows
 //! Redis; see `docs/cluster.md` for the keys, the channels and the fault handling.
 
+mod addresses;
 mod bridge;
 mod config;
 mod inbound;

@@ -88,6 +88,11 @@ impl Hub {
         self.bridge.node()
     }
 
+    /// Where another node takes requests for its sessions (see `Bridge::node_address`).
+    pub fn node_address(&self, node: &NodeId) -> crate::bridge::BridgeFuture<Option<String>> {
+        self.bridge.node_address(node)
+    }
+
     /// Rooms with members on this node.
     pub fn room_count(&self) -> usize {
         self.room_count.load(Ordering::Relaxed)

@@ -37,6 +37,12 @@ pub struct Config {
     #[arg(long, env = "SWITCHBOARD_PING_TIMEOUT", default_value = "60s", value_parser = humantime::parse_duration)]
     pub ping_timeout: Duration,
 
+    /// Base URL the other cluster nodes reach this node at (e.g. `http://node1:8080`), to
+    /// hand it requests for its Socket.IO sessions; on 0.0.0.0 or ::, the host name stands
+    /// for the IP [default: the bound address].
+    #[arg(long, env = "SWITCHBOARD_ADVERTISE_URL")]
+    pub advertise_url: Option<String>,
+
     /// Redis to form a cluster with (`redis://host:port/db`); without it the node runs alone.
     #[arg(long, env = "SWITCHBOARD_REDIS_URL")]
     pub redis_url: Option<String>,
@@ -135,8 +141,9 @@ pub struct Config {
 }
 
 impl Config {
-    /// The cluster settings, when `--redis-url` is given.
-    pub fn cluster(&self) -> Option<switchboard_cluster::ClusterConfig> {
+    /// The cluster settings, when `--redis-url` is given; `advertise` is where this node
+    /// takes requests from the others.
+    pub fn cluster(&self, advertise: String) -> Option<switchboard_cluster::ClusterConfig> {
         let redis_url = self.redis_url.clone()?;
         Some(switchboard_cluster::ClusterConfig {
             redis_url,
@@ -146,7 +153,7 @@ impl Config {
             command_timeout: self
                 .cluster_heartbeat
                 .clamp(Duration::from_millis(500), Duration::from_secs(2)),
-            advertise: None,
+            advertise: Some(advertise),
         })
     }
 

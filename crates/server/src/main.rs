@@ -5,6 +5,7 @@
 mod conference;
 mod config;
 mod http;
+mod listen;
 mod metrics;
 mod peerjs;
 mod rooms;
@@ -38,12 +39,21 @@ async fn run(config: Config) -> std::io::Result<()> {
     let metrics = metrics::install().map_err(std::io::Error::other)?;
     let node = NodeId::new(config.node_id());
     let workers = config.workers();
-    let (bridge, cluster): (Arc<dyn Bridge>, _) = match config.cluster() {
+    let listener = listen::bind(&config.listen)?;
+    let advertise = listen::advertise_url(config.advertise_url.as_deref(), listener.local_addr()?);
+    let (bridge, cluster): (Arc<dyn Bridge>, _) = match config.cluster(advertise) {
         Some(cluster_config) => {
             log::info!(
-                "node {node}: cluster mode, Redis at {}",
-                cluster_config.redis_url
+                "node {node}: cluster mode, Redis at {}, reached by the other nodes at {}",
+                cluster_config.redis_url,
+                cluster_config.advertise.as_deref().unwrap_or_default()
             );
+            if !socketio::names_its_node(&node) {
+                log::warn!(
+                    "node id {node} is too long to name in Socket.IO sids: polling clients \
+                     reach this node's sessions only with sticky sessions"
+                );
+            }
             let redis =
                 RedisBridge::start(node.clone(), cluster_config).map_err(std::io::Error::other)?;
             (redis.clone(), Some(redis))
@@ -86,7 +96,7 @@ async fn run(config: Config) -> std::io::Result<()> {
     .tcp_nodelay(true)
     .disable_signals()
     .shutdown_timeout(1)
-    .bind(&config.listen)?;
+    .listen(listener)?;
     for addr in server.addrs() {
         log::info!("node {node} listening on {addr}");
     }

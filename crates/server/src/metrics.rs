@@ -14,6 +14,7 @@ pub const MESSAGES_OUT: &str = "switchboard_messages_out_total";
 pub const ERRORS: &str = "switchboard_errors_total";
 pub const RELAY_LATENCY: &str = "switchboard_relay_latency_seconds";
 pub const SLOW_CONSUMERS: &str = "switchboard_slow_consumer_disconnects_total";
+pub const SOCKETIO_HANDOVERS: &str = "switchboard_socketio_handovers_total";
 
 /// Dialects, as the `dialect` label names them.
 pub const DIALECTS: &[&str] = &["conference", "peerjs", "socketio"];
@@ -45,6 +46,11 @@ pub fn install() -> Result<PrometheusHandle, Box<dyn std::error::Error + Send + 
         SLOW_CONSUMERS,
         "Clients disconnected because they read too slowly."
     );
+    describe_counter!(
+        SOCKETIO_HANDOVERS,
+        "Socket.IO requests for a session on another node, handed over to it or not, by outcome."
+    );
+    counter!(SOCKETIO_HANDOVERS, "transport" => "polling", "outcome" => "handed_over").absolute(0);
     gauge!(ROOMS).set(0.0);
     for &dialect in DIALECTS {
         gauge!(CONNECTIONS, "dialect" => dialect).set(0.0);

@@ -1,7 +1,8 @@
 //! The compose cluster, as a user runs it: docker-compose.yml on podman (Redis, three nodes,
 //! nginx on 127.0.0.1:8080), brought up by `tests/compose/cluster.sh up`. Through the load
-//! balancer, conference peers and a PeerJS pair on different nodes signal each other; a
-//! killed node's peers are announced gone on the survivors; after Redis restarts, signaling
+//! balancer, conference peers and a PeerJS pair on different nodes signal each other, a
+//! Socket.IO polling session works though its requests land on every node; a killed node's
+//! peers are announced gone on the survivors; after Redis restarts, signaling
 //! comes back.
 //!
 //! Ignored by default, since it needs that cluster: `tests/compose/test.sh` brings it up, runs
@@ -17,6 +18,7 @@ use super::harness::util::{gather, wait_until};
 use super::harness::{Peer, quiet};
 use crate::harness::http;
 use crate::peerjs::client::{PeerClient, answer_payload, message, offer_payload, relayed};
+use crate::socketio::client::{self, Polling};
 
 /// Where cluster.sh publishes the load balancer.
 const LB: &str = "127.0.0.1:8080";
@@ -114,6 +116,27 @@ async fn compose_cluster_signals_across_nodes_and_recovers() {
     ))
     .await;
     drop(same);
+
+    // A Socket.IO polling session through the balancer: its requests land on every node, and
+    // the nodes that do not hold it hand them over at the addresses the compose file gives.
+    let session = Polling::connected(lb(), 4).await;
+    let mut handed_over = 0;
+    for round in 0..6 {
+        let room = format!("compose-{round}");
+        session
+            .send(&[&format!(r#"42["room-create","{room}"]"#)])
+            .await;
+        let answer = session.get().await;
+        assert_eq!(answer.status, 200, "{answer:?}");
+        assert_eq!(
+            client::packets(4, &answer.body),
+            [format!(r#"42["room-created","{room}"]"#)]
+        );
+        if answer.header("x-switchboard-session-node").is_some() {
+            handed_over += 1;
+        }
+    }
+    assert!(handed_over > 0, "no request was handed over");
 
     // The node of `second` dies without a word: `first` hears of it within the lease.
     let killed = second.node.clone();

@@ -9,6 +9,7 @@ mod harness;
 mod compose;
 mod crash;
 mod drain;
+mod handover;
 mod membership;
 mod redis_outage;
 mod rooms;

@@ -515,7 +515,11 @@ async fn the_binary_starts_with_the_deployment_environment() {
             // What the pod's DNS would resolve, on this machine.
             "SWITCHBOARD_REDIS_URL" => url.clone(),
             "SWITCHBOARD_NODE_ID" => pod.to_string(),
-            _ => value.unwrap_or_else(|| panic!("{name} comes from valueFrom; teach this test")),
+            "POD_IP" => POD_IP.to_string(),
+            _ => expand(
+                &value.unwrap_or_else(|| panic!("{name} comes from valueFrom; teach this test")),
+                &vars,
+            ),
         };
         vars.push((name, value));
     }
@@ -551,4 +555,20 @@ async fn the_binary_starts_with_the_deployment_environment() {
         Some(1.0),
         "{scrape} of a connected node:\n{body}"
     );
+    // The other pods hand this one its Socket.IO requests at the pod IP.
+    let lease = redis.cli(&["GET", &format!("switchboard:lease:{pod}")]);
+    let lease: Value = serde_json::from_str(&lease.concat()).expect("lease JSON");
+    assert_eq!(lease["advertise"], format!("http://{POD_IP}:8080"));
+}
+
+/// What the downward API would give the pod as its IP, here.
+const POD_IP: &str = "10.1.2.3";
+
+/// Expands `$(NAME)` references to variables defined before, as the kubelet does.
+fn expand(value: &str, defined: &[(String, String)]) -> String {
+    defined
+        .iter()
+        .fold(value.to_string(), |value, (name, defined)| {
+            value.replace(&format!("$({name})"), defined)
+        })
 }

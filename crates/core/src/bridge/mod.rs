@@ -149,4 +149,12 @@ pub trait Bridge: Send + Sync + 'static {
 
     /// The ids claimed in `space`, on every node.
     fn list_peers(&self, space: &str) -> BridgeFuture<Vec<PeerId>>;
+
+    // Nodes.
+
+    /// The HTTP address `node` publishes for the other nodes while it lives, where a request
+    /// for one of its sessions can be handed over. A bridge with one node knows none.
+    fn node_address(&self, _node: &NodeId) -> BridgeFuture<Option<String>> {
+        Box::pin(std::future::ready(Ok(None)))
+    }
 }

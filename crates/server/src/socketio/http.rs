@@ -18,9 +18,11 @@ use switchboard_protocol::socketio::engineio::{
     self, EngineError, ErrorCode, Packet, PacketType, RequestQuery, Transport, Version,
 };
 
+use super::handover::{self, NodeGone};
 use super::messages::{Attach, Close, Poll, Post, forward};
-use super::registry::{Entry, Sessions};
+use super::registry::Entry;
 use super::session::EngineSession;
+use super::sid;
 use super::{DIALECT, SocketioSettings, SocketioState};
 use crate::metrics::ERRORS;
 use crate::state::AppState;
@@ -126,10 +128,7 @@ pub async fn endpoint(
         };
     };
     let Some(entry) = sio.sessions.get(&sid) else {
-        return Ok(refuse(&EngineError::new(
-            ErrorCode::UnknownSid,
-            format!("no session {sid}"),
-        )));
+        return elsewhere(&req, body, &query, &sid, &sio).await;
     };
     let session = entry.session.clone();
     match query.transport {
@@ -149,8 +148,33 @@ pub async fn endpoint(
     }
 }
 
+/// A request for a session this node does not hold: handed over to the node that does.
+async fn elsewhere(
+    req: &HttpRequest,
+    body: web::Payload,
+    query: &RequestQuery,
+    sid: &str,
+    sio: &SocketioState,
+) -> actix_web::Result<HttpResponse> {
+    let unknown = |why: String| refuse(&EngineError::new(ErrorCode::UnknownSid, why));
+    let Some(node) = handover::holder(req, sid, sio) else {
+        return Ok(unknown(format!("no session {sid}")));
+    };
+    let handed = match query.transport {
+        Transport::Websocket => handover::websocket(req, body, &node, sio).await,
+        Transport::Polling => handover::polling(req, body, &node, sio).await.map(Ok),
+    };
+    match handed {
+        Ok(response) => response,
+        Err(NodeGone(why)) => {
+            log::info!("socketio: session {sid} not handed over: {why}");
+            Ok(unknown(format!("session {sid} ended with its node")))
+        }
+    }
+}
+
 /// Accepts a WebSocket with the payload limit as its message limit.
-fn accept(
+pub(super) fn accept(
     req: &HttpRequest,
     body: web::Payload,
     settings: &SocketioSettings,
@@ -174,7 +198,7 @@ async fn open_polling(
     app: &AppState,
     sio: &Arc<SocketioState>,
 ) -> HttpResponse {
-    let sid = Sessions::new_sid();
+    let sid = sid::new_sid(app.hub.node());
     let session = EngineSession::new(
         sid.clone(),
         query.version,
@@ -195,7 +219,7 @@ fn open_websocket(
     sio: &Arc<SocketioState>,
 ) -> actix_web::Result<HttpResponse> {
     let (response, socket, stream) = accept(req, body, &sio.settings)?;
-    let sid = Sessions::new_sid();
+    let sid = sid::new_sid(app.hub.node());
     let outbox = Outbox::start(socket, sio.settings.outgoing_buffer);
     let mut session = EngineSession::new(
         sid.clone(),

@@ -12,8 +12,11 @@
 //!   attachments), which gives each event to a [`Dialect`](dialect::Dialect).
 //! - [`registry`]: the node's sessions by `sid`, so that the requests of a polling session
 //!   (one HTTP request per round trip) find their actor.
+//! - [`sid`] and [`handover`]: a sid names its node, and a request for a session on another
+//!   node is handed over to it, so a cluster needs no sticky sessions.
 
 pub(crate) mod dialect;
+mod handover;
 mod heartbeat;
 mod http;
 mod messages;
@@ -22,6 +25,7 @@ mod registry;
 mod requests;
 mod session;
 mod settings;
+mod sid;
 mod socket;
 mod websocket;
 
@@ -30,6 +34,7 @@ use std::sync::Arc;
 use actix_web::web;
 
 pub use settings::SocketioSettings;
+pub use sid::names_its_node;
 
 /// The dialect's name in metrics labels.
 pub const DIALECT: &str = "socketio";

@@ -1,9 +1,6 @@
 //! The node's Engine.IO sessions by `sid`: a polling session is one HTTP request per round
 //! trip, and each must find the actor that holds the session.
-//!
-//! A sid is 32 random hex characters (122 bits, URL-safe). The codec accepts up to 128
-//! printable bytes, which leaves room for the node prefix a cluster will add to route a
-//! request to the node holding its session.
+//! Sids are made by [`super::sid`].
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -43,11 +40,6 @@ impl Drop for PostGuard {
 }
 
 impl Sessions {
-    /// A new random sid.
-    pub fn new_sid() -> String {
-        uuid::Uuid::new_v4().simple().to_string()
-    }
-
     pub fn insert(&self, sid: String, session: Addr<EngineSession>) {
         let entry = Entry {
             session,
