@@ -10,6 +10,7 @@
 
 mod harness;
 
+mod access;
 mod bench;
 mod cluster;
 mod deploy;

@@ -135,6 +135,60 @@ pub struct Config {
     #[arg(long, env = "SWITCHBOARD_SOCKETIO_CORS_ORIGINS", value_delimiter = ',')]
     pub socketio_cors_origins: Vec<String>,
 
+    /// HS256 secret that signs client tokens; repeat it (or comma-separate the variable) to
+    /// accept several while rotating. With a JWT key, every connection needs a valid token.
+    #[arg(
+        long = "jwt-secret",
+        env = "SWITCHBOARD_JWT_SECRET",
+        value_delimiter = ',',
+        hide_env_values = true
+    )]
+    pub jwt_secrets: Vec<String>,
+
+    /// File of HS256 secrets, one per line, re-read on SIGHUP (rotation without a restart).
+    #[arg(long, env = "SWITCHBOARD_JWT_SECRET_FILE")]
+    pub jwt_secret_file: Option<std::path::PathBuf>,
+
+    /// PEM file of an RS256 or ES256 public key that verifies client tokens; repeatable,
+    /// re-read on SIGHUP.
+    #[arg(
+        long = "jwt-public-key",
+        env = "SWITCHBOARD_JWT_PUBLIC_KEY",
+        value_delimiter = ','
+    )]
+    pub jwt_public_keys: Vec<std::path::PathBuf>,
+
+    /// Clock skew tolerated on a token's `exp`, `nbf` and `iat`.
+    #[arg(long, env = "SWITCHBOARD_JWT_LEEWAY", default_value = "30s", value_parser = humantime::parse_duration)]
+    pub jwt_leeway: Duration,
+
+    /// Origins allowed to connect, comma-separated: `*`, `https://app.example.com`,
+    /// `https://*.example.com`. Others get 403 before any protocol work.
+    #[arg(long, env = "SWITCHBOARD_ALLOWED_ORIGINS", default_value = "*")]
+    pub allowed_origins: String,
+
+    /// Connections one client address may hold at once (0: no limit).
+    #[arg(long, env = "SWITCHBOARD_MAX_CONNS_PER_IP", default_value_t = 200)]
+    pub max_conns_per_ip: u32,
+
+    /// New connections per second from one client address (0: no limit).
+    #[arg(long, env = "SWITCHBOARD_MAX_NEW_CONNS_PER_SEC", default_value_t = 50)]
+    pub max_new_conns_per_sec: u32,
+
+    /// New connections one client address may open at once above that rate.
+    #[arg(long, env = "SWITCHBOARD_NEW_CONNS_BURST", default_value_t = 200)]
+    pub new_conns_burst: u32,
+
+    /// Proxies whose `X-Forwarded-For` names the client, as CIDRs, comma-separated (e.g. the
+    /// load balancer's network) [default: none].
+    #[arg(long, env = "SWITCHBOARD_TRUSTED_PROXIES", default_value = "")]
+    pub trusted_proxies: String,
+
+    /// Connections this node holds at most; past it new ones get 503 and /readyz says
+    /// `full` (0: no limit).
+    #[arg(long, env = "SWITCHBOARD_MAX_CONNS", default_value_t = 50_000)]
+    pub max_conns: usize,
+
     /// On SIGTERM or SIGINT, the longest the node takes to close its sockets and exit.
     #[arg(long, env = "SWITCHBOARD_DRAIN_TIMEOUT", default_value = "10s", value_parser = humantime::parse_duration)]
     pub drain_timeout: Duration,

@@ -2,6 +2,7 @@
 //!
 //! Parses the flags, starts the core and the HTTP server, and drains on SIGTERM or SIGINT.
 
+mod access;
 mod conference;
 mod config;
 mod http;
@@ -64,14 +65,25 @@ async fn run(config: Config) -> std::io::Result<()> {
     let sockets = SocketSettings::from(&config);
     let peerjs = peerjs::PeerjsSettings::from(&config);
     let cleanup_interval = peerjs.cleanup_interval;
-    let socketio =
-        socketio::SocketioState::new(socketio::SocketioSettings::from(&config), hub.clone());
+    let access = Arc::new(access::Access::from_config(&config).map_err(std::io::Error::other)?);
+    let socketio = socketio::SocketioState::new(
+        socketio::SocketioSettings::from(&config),
+        hub.clone(),
+        access.clone(),
+    );
+    if config.redis_url.is_some() && access.any_origin() {
+        log::warn!(
+            "node {node}: --allowed-origins is `*`: pages of any site may connect; \
+             list your sites' origins in production"
+        );
+    }
     let state = web::Data::new(AppState::new(
         hub.clone(),
         sockets,
         metrics.clone(),
         cluster,
         peerjs,
+        access.clone(),
     ));
 
     let app_state = state.clone();
@@ -80,8 +92,11 @@ async fn run(config: Config) -> std::io::Result<()> {
     let served_by = node.to_string();
     let server = HttpServer::new(move || {
         App::new()
+            .wrap(actix_web::middleware::from_fn(access::check_origin))
+            // Outermost, so refusals name the node too.
             .wrap(DefaultHeaders::new().add((NODE_HEADER, served_by.as_str())))
             .app_data(app_state.clone())
+            .app_data(web::Data::from(app_state.access.clone()))
             .route("/healthz", web::get().to(http::healthz))
             .route("/readyz", web::get().to(http::readyz))
             .route("/metrics", web::get().to(http::metrics))
@@ -102,6 +117,7 @@ async fn run(config: Config) -> std::io::Result<()> {
     }
     let server = server.run();
     actix_web::rt::spawn(peerjs::expire_queues(hub, cleanup_interval));
+    actix_web::rt::spawn(access::reload_on_hangup(access));
     actix_web::rt::spawn(shutdown::on_signal(
         state,
         server.handle(),

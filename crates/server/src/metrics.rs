@@ -15,6 +15,7 @@ pub const ERRORS: &str = "switchboard_errors_total";
 pub const RELAY_LATENCY: &str = "switchboard_relay_latency_seconds";
 pub const SLOW_CONSUMERS: &str = "switchboard_slow_consumer_disconnects_total";
 pub const SOCKETIO_HANDOVERS: &str = "switchboard_socketio_handovers_total";
+pub const CONNECTIONS_REFUSED: &str = "switchboard_connections_refused_total";
 
 /// Dialects, as the `dialect` label names them.
 pub const DIALECTS: &[&str] = &["conference", "peerjs", "socketio"];
@@ -51,6 +52,11 @@ pub fn install() -> Result<PrometheusHandle, Box<dyn std::error::Error + Send + 
         "Socket.IO requests for a session on another node, handed over to it or not, by outcome."
     );
     counter!(SOCKETIO_HANDOVERS, "transport" => "polling", "outcome" => "handed_over").absolute(0);
+    describe_counter!(
+        CONNECTIONS_REFUSED,
+        "New connections refused before any protocol work (origin, token, address or node limits), by code."
+    );
+    counter!(CONNECTIONS_REFUSED, "code" => "forbidden_origin").absolute(0);
     gauge!(ROOMS).set(0.0);
     for &dialect in DIALECTS {
         gauge!(CONNECTIONS, "dialect" => dialect).set(0.0);

@@ -17,6 +17,8 @@ pub struct AppState {
     /// The Redis bridge, in cluster mode.
     pub cluster: Option<Arc<RedisBridge>>,
     pub peerjs: Arc<crate::peerjs::PeerjsSettings>,
+    /// Who may connect.
+    pub access: Arc<crate::access::Access>,
     draining: AtomicBool,
 }
 
@@ -27,6 +29,7 @@ impl AppState {
         metrics: metrics_exporter_prometheus::PrometheusHandle,
         cluster: Option<Arc<RedisBridge>>,
         peerjs: crate::peerjs::PeerjsSettings,
+        access: Arc<crate::access::Access>,
     ) -> Self {
         Self {
             hub,
@@ -35,12 +38,35 @@ impl AppState {
             metrics,
             cluster,
             peerjs: Arc::new(peerjs),
+            access,
             draining: AtomicBool::new(false),
         }
     }
 
     pub fn is_draining(&self) -> bool {
         self.draining.load(Ordering::SeqCst)
+    }
+
+    /// Admits a new connection that presented `token`, or says why not (draining included).
+    pub fn admit(
+        &self,
+        req: &actix_web::HttpRequest,
+        token: Option<&str>,
+    ) -> Result<crate::access::Admission, crate::access::Refusal> {
+        self.refuse_if_draining()?;
+        self.access.admit(req, self.connections.count(), token)
+    }
+
+    /// 503 while the node drains.
+    pub fn refuse_if_draining(&self) -> Result<(), crate::access::Refusal> {
+        if self.is_draining() {
+            return Err(crate::access::Refusal::new(
+                actix_web::http::StatusCode::SERVICE_UNAVAILABLE,
+                "draining",
+                "this node is shutting down",
+            ));
+        }
+        Ok(())
     }
 
     pub fn start_draining(&self) {

@@ -61,7 +61,12 @@ impl Client {
 
     /// Opens ws://ADDR/conference on any address (a proxy in front of the nodes).
     pub async fn connect_addr(addr: std::net::SocketAddr, label: &str) -> Client {
-        let url = format!("ws://{addr}/conference");
+        Self::connect_path(addr, "/conference", label).await
+    }
+
+    /// Opens ws://ADDR<path> (`/conference?token=...`).
+    pub async fn connect_path(addr: std::net::SocketAddr, path: &str, label: &str) -> Client {
+        let url = format!("ws://{addr}{path}");
         let (ws, _) = tokio::time::timeout(RECV_TIMEOUT, connect_async(url.as_str()))
             .await
             .unwrap_or_else(|_| panic!("{label}: upgrade to {url} timed out"))

@@ -31,6 +31,8 @@ pub enum ErrorCode {
     Unsupported,
     /// The target is on another node and the cluster link is down: try again later.
     Unavailable,
+    /// The client's token does not grant this room.
+    Forbidden,
     /// The server could not complete the request (a failed internal call).
     Internal,
 }
@@ -45,6 +47,7 @@ impl ErrorCode {
             Self::InvalidField => "invalid_field",
             Self::UnknownMessage => "unknown_message",
             Self::InvalidRoom => "invalid_room",
+            Self::Forbidden => "forbidden",
             Self::NotInRoom => "not_in_room",
             Self::AlreadyInRoom => "already_in_room",
             Self::UnknownTarget => "unknown_target",

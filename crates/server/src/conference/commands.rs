@@ -70,6 +70,15 @@ impl ConferenceSession {
             );
             return self.send_error(error.for_request(request), ctx);
         }
+        if let Command::Connect { room } | Command::Join { room, .. } = &command
+            && !self.admission.may_join(room)
+        {
+            let error = ProtocolError::new(
+                ErrorCode::Forbidden,
+                format!("your token does not grant room {room:?}"),
+            );
+            return self.send_error(error.for_request(request), ctx);
+        }
         match command {
             Command::Connect { room } => {
                 let (id, node) = (self.id.clone(), self.hub.node().clone());

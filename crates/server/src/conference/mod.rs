@@ -1,5 +1,5 @@
-//! The `conference` dialect's endpoint: `GET /conference` upgrades to a WebSocket served by a
-//! [`ConferenceSession`] actor. The wire format lives in `switchboard_protocol::conference`.
+//! The `conference` dialect's endpoint: `GET /conference` (`?token=<JWT>` when tokens are
+//! required) upgrades to a WebSocket served by a [`ConferenceSession`] actor. The wire format lives in `switchboard_protocol::conference`.
 
 mod commands;
 mod session;
@@ -18,13 +18,15 @@ pub async fn upgrade(
     body: web::Payload,
     state: web::Data<AppState>,
 ) -> actix_web::Result<HttpResponse> {
-    let (response, socket, stream) = match crate::ws::accept(&req, body, &state)? {
-        Ok(accepted) => accepted,
-        Err(refused) => return Ok(refused),
-    };
+    let token = crate::access::query_token(req.query_string());
+    let ((response, socket, stream), admission) =
+        match crate::ws::accept(&req, body, &state, token.as_deref())? {
+            Ok(accepted) => accepted,
+            Err(refused) => return Ok(refused),
+        };
     ConferenceSession::create(|ctx| {
         ctx.add_stream(stream);
-        ConferenceSession::new(&state, socket)
+        ConferenceSession::new(&state, socket, admission)
     });
     Ok(response)
 }

@@ -11,12 +11,15 @@ use switchboard_core::{Deliver, Event, Hub, LeaveReason, PeerId, RoomHandle};
 use switchboard_protocol::conference::{self as wire, ErrorCode, ProtocolError, ServerMessage};
 
 use super::DIALECT;
+use crate::access::Admission;
 use crate::config::SocketSettings;
 use crate::metrics::{CONNECTIONS, CONNECTIONS_OPENED, ERRORS, MESSAGES_IN, RELAY_LATENCY};
 use crate::state::AppState;
 use crate::ws::{CloseCode, Connections, Incoming, Liveness, Outbox, Shutdown, SocketSession};
 
 pub struct ConferenceSession {
+    /// Its place among its address's connections, and the rooms its token grants.
+    pub(super) admission: Admission,
     pub(super) id: PeerId,
     pub(super) hub: Hub,
     /// Joined rooms, by the name the client uses.
@@ -33,8 +36,9 @@ pub struct ConferenceSession {
 }
 
 impl ConferenceSession {
-    pub fn new(state: &AppState, socket: Session) -> Self {
+    pub fn new(state: &AppState, socket: Session, admission: Admission) -> Self {
         Self {
+            admission,
             id: PeerId::new(uuid::Uuid::new_v4().to_string()),
             hub: state.hub.clone(),
             rooms: HashMap::new(),

@@ -25,16 +25,20 @@ pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().content_type("text/plain").body("ok")
 }
 
-/// 200 while the node takes new clients; 503 from the moment it starts draining, and in
-/// cluster mode while Redis is unreachable (its clients could not reach other nodes).
+/// 200 while the node takes new clients; 503 from the moment it starts draining, while it
+/// holds `--max-conns` connections, and in cluster mode while Redis is unreachable (its
+/// clients could not reach other nodes).
 pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     let draining = state.is_draining();
     let cluster = state.cluster.as_ref().map(|bridge| bridge.status());
     let redis_connected = cluster.as_ref().map(|status| status.connected);
-    let ready = !draining && redis_connected != Some(false);
+    let full = state.access.is_full(state.connections.count());
+    let ready = !draining && redis_connected != Some(false) && !full;
     let body = Readiness {
         status: if draining {
             "draining"
+        } else if full {
+            "full"
         } else if ready {
             "ready"
         } else {

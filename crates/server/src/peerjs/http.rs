@@ -37,10 +37,19 @@ fn wrong_key() -> HttpResponse {
         .body("Invalid key provided")
 }
 
+/// The refusal of a `key` that does not open the API: not the fixed key or, with JWT keys
+/// set, not a valid token (answered 401 with its `{"code","message"}`).
+fn refuse_key(key: &str, state: &AppState) -> Option<HttpResponse> {
+    if state.access.tokens_required() {
+        return state.access.verify(Some(key)).err().map(|r| r.response());
+    }
+    (key != state.peerjs.key).then(wrong_key)
+}
+
 /// A fresh id, as peerjs-server makes them (a v4 UUID).
 pub async fn new_id(key: web::Path<String>, state: web::Data<AppState>) -> HttpResponse {
-    if *key != state.peerjs.key {
-        return wrong_key();
+    if let Some(refused) = refuse_key(&key, &state) {
+        return refused;
     }
     HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
@@ -49,7 +58,10 @@ pub async fn new_id(key: web::Path<String>, state: web::Data<AppState>) -> HttpR
 
 /// The ids connected anywhere in the cluster, when discovery is on; 401 otherwise.
 pub async fn peers(key: web::Path<String>, state: web::Data<AppState>) -> HttpResponse {
-    if *key != state.peerjs.key || !state.peerjs.allow_discovery {
+    if let Some(refused) = refuse_key(&key, &state) {
+        return refused;
+    }
+    if !state.peerjs.allow_discovery {
         return HttpResponse::Unauthorized().finish();
     }
     match state.hub.directory().list(DIALECT).await {

@@ -24,13 +24,22 @@ pub async fn upgrade(
     body: web::Payload,
     state: web::Data<AppState>,
 ) -> actix_web::Result<HttpResponse> {
-    let (response, socket, stream) = match crate::ws::accept(&req, body, &state)? {
-        Ok(accepted) => accepted,
-        Err(refused) => return Ok(refused),
+    let query = wire::parse_connect_query(req.query_string());
+    // With JWT keys set, the `key` stock clients already send is the token, in place of the
+    // fixed key.
+    let tokens = state.access.tokens_required();
+    let token = match &query {
+        Ok(params) if tokens => Some(params.key.as_str()),
+        _ => None,
     };
-    let refusal = match wire::parse_connect_query(req.query_string()) {
+    let ((response, socket, stream), admission) =
+        match crate::ws::accept(&req, body, &state, token)? {
+            Ok(accepted) => accepted,
+            Err(refused) => return Ok(refused),
+        };
+    let refusal = match query {
         Err(error) => Err(error.message()),
-        Ok(params) if params.key != state.peerjs.key => Err(wire::errors::INVALID_KEY),
+        Ok(params) if !tokens && params.key != state.peerjs.key => Err(wire::errors::INVALID_KEY),
         Ok(params) => Ok(params),
     };
     let params = match refusal {
@@ -50,6 +59,7 @@ pub async fn upgrade(
     PeerjsSession::create(|ctx| {
         ctx.add_stream(stream);
         PeerjsSession {
+            _admission: admission,
             address: PeerAddress::new(DIALECT, PeerId::new(params.id)),
             token: Arc::from(params.token),
             hub: state.hub.clone(),
@@ -67,6 +77,8 @@ pub async fn upgrade(
 }
 
 pub struct PeerjsSession {
+    /// Its place among its address's connections.
+    _admission: crate::access::Admission,
     address: PeerAddress,
     token: Arc<str>,
     hub: Hub,

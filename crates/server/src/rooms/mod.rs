@@ -20,6 +20,10 @@ use switchboard_protocol::rooms::{self, Command};
 use switchboard_protocol::socketio::sio::Event;
 use tokio::sync::oneshot;
 
+use switchboard_guard::{Grant, RoomGrant};
+
+use crate::metrics::ERRORS;
+use crate::socketio::DIALECT;
 use crate::socketio::dialect::{Answer, Dialect, Emitter};
 
 /// The rooms of this dialect, apart from other dialects' rooms of the same name.
@@ -52,6 +56,8 @@ enum Outcome {
 
 pub struct RoomsDialect {
     hub: Hub,
+    /// The rooms the client's token grants.
+    grant: RoomGrant,
     /// The socket id, once connected.
     id: Option<PeerId>,
     rooms: HashMap<String, RoomHandle>,
@@ -62,9 +68,10 @@ pub struct RoomsDialect {
 }
 
 impl RoomsDialect {
-    pub fn new(hub: Hub) -> Self {
+    pub fn new(hub: Hub, grant: RoomGrant) -> Self {
         Self {
             hub,
+            grant,
             id: None,
             rooms: HashMap::new(),
             busy: false,
@@ -93,6 +100,12 @@ impl RoomsDialect {
         let Some(me) = self.id.clone() else {
             return;
         };
+        if let Command::Create { room } | Command::Join { room } = &command
+            && !self.grant.allows(room)
+        {
+            metrics::counter!(ERRORS, "dialect" => DIALECT, "code" => "forbidden").increment(1);
+            return out.error(&format!("forbidden: your token does not grant room {room}"));
+        }
         match command {
             Command::Create { room } => {
                 if self.rooms.contains_key(&room) {
@@ -231,6 +244,10 @@ fn verb(create: bool) -> &'static str {
 }
 
 impl Dialect for RoomsDialect {
+    fn authorize(&mut self, grant: Grant) {
+        self.grant = grant.rooms;
+    }
+
     fn connected(&mut self, socket_id: &str, _out: &mut Emitter) {
         self.id = Some(PeerId::new(socket_id));
     }

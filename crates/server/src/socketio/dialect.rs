@@ -23,6 +23,11 @@ pub const ERROR_EVENT: &str = "error";
 
 /// The server side of one Socket.IO socket.
 pub trait Dialect: Unpin + 'static {
+    /// What the token the client sent in its CONNECT grants (before [`connected`]).
+    ///
+    /// [`connected`]: Dialect::connected
+    fn authorize(&mut self, _grant: switchboard_guard::Grant) {}
+
     /// The client joined the default namespace under `socket_id`.
     fn connected(&mut self, _socket_id: &str, _out: &mut Emitter) {}
 

@@ -24,6 +24,7 @@ use super::registry::Entry;
 use super::session::EngineSession;
 use super::sid;
 use super::{DIALECT, SocketioSettings, SocketioState};
+use crate::access::Admission;
 use crate::metrics::ERRORS;
 use crate::state::AppState;
 use crate::ws::Outbox;
@@ -117,14 +118,17 @@ pub async fn endpoint(
     }
     let sio = sio.into_inner();
     let Some(sid) = query.sid.clone() else {
-        if app.is_draining() {
-            return Ok(HttpResponse::ServiceUnavailable().json(
-                serde_json::json!({"code": "draining", "message": "this node is shutting down"}),
-            ));
-        }
+        let (admission, token_pending) = match admit(&req, &query, &app) {
+            Ok(admitted) => admitted,
+            Err(refusal) => return Ok(refusal.response()),
+        };
+        let opened = Opened {
+            admission,
+            token_pending,
+        };
         return match query.transport {
-            Transport::Polling => Ok(open_polling(&query, &app, &sio).await),
-            Transport::Websocket => open_websocket(&req, body, &query, &app, &sio),
+            Transport::Polling => Ok(open_polling(&query, &app, &sio, opened).await),
+            Transport::Websocket => open_websocket(&req, body, &query, &app, &sio, opened),
         };
     };
     let Some(entry) = sio.sessions.get(&sid) else {
@@ -192,11 +196,37 @@ pub(super) fn accept(
     Ok((response, socket, stream))
 }
 
+/// A handshake admitted by the node.
+struct Opened {
+    admission: Admission,
+    /// The token is to come in the CONNECT packet.
+    token_pending: bool,
+}
+
+/// The node's admission of a handshake (`crate::access`). The token is the `token` query
+/// parameter (socket.io-client 2.x: `query: {token}`); without it, an Engine.IO 4 client
+/// (socket.io-client 3.x/4.x) may still send it as `auth.token` in its CONNECT, which the
+/// session then verifies. Engine.IO 3 clients have no CONNECT to carry it.
+fn admit(
+    req: &HttpRequest,
+    query: &RequestQuery,
+    app: &AppState,
+) -> Result<(Admission, bool), crate::access::Refusal> {
+    let token = crate::access::query_token(req.query_string());
+    if token.is_none() && query.version == Version::V4 && app.access.tokens_required() {
+        app.refuse_if_draining()?;
+        let admission = app.access.admit_pending(req, app.connections.count())?;
+        return Ok((admission, true));
+    }
+    Ok((app.admit(req, token.as_deref())?, false))
+}
+
 /// A polling handshake: a new session, whose first poll is this request.
 async fn open_polling(
     query: &RequestQuery,
     app: &AppState,
     sio: &Arc<SocketioState>,
+    opened: Opened,
 ) -> HttpResponse {
     let sid = sid::new_sid(app.hub.node());
     let session = EngineSession::new(
@@ -204,6 +234,8 @@ async fn open_polling(
         query.version,
         sio.clone(),
         app.connections.clone(),
+        opened.admission,
+        opened.token_pending,
     )
     .start();
     sio.sessions.insert(sid, session.clone());
@@ -217,6 +249,7 @@ fn open_websocket(
     query: &RequestQuery,
     app: &AppState,
     sio: &Arc<SocketioState>,
+    opened: Opened,
 ) -> actix_web::Result<HttpResponse> {
     let (response, socket, stream) = accept(req, body, &sio.settings)?;
     let sid = sid::new_sid(app.hub.node());
@@ -226,6 +259,8 @@ fn open_websocket(
         query.version,
         sio.clone(),
         app.connections.clone(),
+        opened.admission,
+        opened.token_pending,
     );
     let number = session.number_socket();
     session.transport = super::session::Transport::Websocket {

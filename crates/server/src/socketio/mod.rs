@@ -48,13 +48,20 @@ pub struct SocketioState {
     /// The node's rooms, for the `rooms` dialect.
     pub hub: switchboard_core::Hub,
     pub sessions: registry::Sessions,
+    /// Who may connect; verifies the tokens of CONNECT packets.
+    pub access: Arc<crate::access::Access>,
 }
 
 impl SocketioState {
-    pub fn new(settings: SocketioSettings, hub: switchboard_core::Hub) -> Arc<Self> {
+    pub fn new(
+        settings: SocketioSettings,
+        hub: switchboard_core::Hub,
+        access: Arc<crate::access::Access>,
+    ) -> Arc<Self> {
         Arc::new(Self {
             settings,
             hub,
+            access,
             sessions: registry::Sessions::default(),
         })
     }

@@ -15,6 +15,7 @@ use super::heartbeat::Heartbeat;
 use super::polling::Polling;
 use super::socket::{After, SioSocket};
 use super::{DIALECT, SocketioState};
+use crate::access::Admission;
 use crate::metrics::{CONNECTIONS, CONNECTIONS_OPENED, MESSAGES_OUT, SLOW_CONSUMERS};
 use crate::ws::{CloseCode, Connections, Outbox, Shutdown};
 
@@ -41,6 +42,8 @@ pub(super) struct Probe {
 }
 
 pub struct EngineSession {
+    /// Its place among its address's connections.
+    _admission: Admission,
     pub(super) sid: String,
     pub(super) version: Version,
     pub(super) state: Arc<SocketioState>,
@@ -56,20 +59,24 @@ pub struct EngineSession {
 }
 
 impl EngineSession {
+    /// A session admitted with `admission`; with `token_pending`, its CONNECT must carry a
+    /// valid `auth.token`.
     pub fn new(
         sid: String,
         version: Version,
         state: Arc<SocketioState>,
         connections: Arc<Connections>,
+        admission: Admission,
+        token_pending: bool,
     ) -> Self {
         let settings = &state.settings;
+        let dialect =
+            crate::rooms::RoomsDialect::new(state.hub.clone(), admission.grant.rooms.clone());
+        let verifier = token_pending.then(|| state.access.clone());
         Self {
             heartbeat: Heartbeat::new(version, settings.ping_interval, settings.ping_timeout),
-            sio: SioSocket::new(
-                version.into(),
-                &sid,
-                Box::new(crate::rooms::RoomsDialect::new(state.hub.clone())),
-            ),
+            sio: SioSocket::new(version.into(), &sid, Box::new(dialect), verifier),
+            _admission: admission,
             sid,
             version,
             transport: Transport::Polling(Polling::default()),

@@ -7,9 +7,12 @@
 //! `0{"sid":...}`. Binary events are refused with the `error` event and their attachments
 //! (the binary messages that follow) skipped.
 
+use std::sync::Arc;
+
 use switchboard_protocol::socketio::sio::{self, Attachments, Body, Version};
 
 use super::dialect::{Dialect, Emitter};
+use crate::access::Access;
 use crate::metrics::{ERRORS, MESSAGES_IN};
 
 use super::DIALECT;
@@ -31,10 +34,17 @@ pub struct SioSocket {
     joined: bool,
     attachments: Attachments,
     dialect: Box<dyn Dialect>,
+    /// Set while the CONNECT must still carry a valid `auth.token`.
+    verifier: Option<Arc<Access>>,
 }
 
 impl SioSocket {
-    pub fn new(version: Version, engine_sid: &str, dialect: Box<dyn Dialect>) -> Self {
+    pub fn new(
+        version: Version,
+        engine_sid: &str,
+        dialect: Box<dyn Dialect>,
+        verifier: Option<Arc<Access>>,
+    ) -> Self {
         let id = match version {
             Version::V4 => engine_sid.to_owned(),
             Version::V5 => uuid::Uuid::new_v4().simple().to_string(),
@@ -46,6 +56,7 @@ impl SioSocket {
             joined: false,
             attachments: Attachments::default(),
             dialect,
+            verifier,
         }
     }
 
@@ -105,7 +116,38 @@ impl SioSocket {
             return After::Continue;
         }
         match packet.body {
-            Body::Connect(_) => {
+            Body::Connect(connect) => {
+                if let Some(access) = &self.verifier {
+                    let token = connect
+                        .auth
+                        .as_ref()
+                        .and_then(|auth| auth_token(auth.get()));
+                    match access.verify(token.as_deref()) {
+                        Ok(grant) => {
+                            self.verifier = None;
+                            self.dialect.authorize(grant);
+                        }
+                        Err(refusal) => {
+                            log::info!(
+                                "socketio {}: CONNECT refused: {}",
+                                self.id,
+                                refusal.message
+                            );
+                            metrics::counter!(ERRORS, "dialect" => DIALECT, "code" => refusal.code)
+                                .increment(1);
+                            first.push((
+                                "connect_error",
+                                sio::encode_connect_refusal(
+                                    self.version,
+                                    &packet.namespace,
+                                    &refusal.message,
+                                    refusal.code,
+                                ),
+                            ));
+                            return After::Continue;
+                        }
+                    }
+                }
                 let reply = self.connect(out);
                 first.push(("connect", reply));
             }
@@ -174,6 +216,15 @@ impl SioSocket {
         }
         After::Continue
     }
+}
+
+/// `auth.token` of a CONNECT (socket.io-client's `auth: { token }` option).
+fn auth_token(auth: &str) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Auth {
+        token: Option<String>,
+    }
+    serde_json::from_str::<Auth>(auth).ok()?.token
 }
 
 fn count_in(kind: &'static str) {

@@ -8,6 +8,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use bytestring::ByteString;
 
 use super::{CloseCode, Incoming, Outbox};
+use crate::access::Admission;
 use crate::metrics::{ERRORS, MESSAGES_OUT, SLOW_CONSUMERS};
 use crate::state::AppState;
 
@@ -96,22 +97,23 @@ pub type Accepted = (
     actix_ws::AggregatedMessageStream,
 );
 
-/// Accepts a WebSocket upgrade, or refuses it with 503 while the node drains.
+/// Accepts a WebSocket upgrade that presented `token` and passes the node's admission
+/// (`crate::access`), or refuses it (503 while the node drains).
 pub fn accept(
     req: &HttpRequest,
     body: web::Payload,
     state: &AppState,
-) -> actix_web::Result<Result<Accepted, HttpResponse>> {
-    if state.is_draining() {
-        return Ok(Err(HttpResponse::ServiceUnavailable().json(
-            serde_json::json!({"code": "draining", "message": "this node is shutting down"}),
-        )));
-    }
+    token: Option<&str>,
+) -> actix_web::Result<Result<(Accepted, Admission), HttpResponse>> {
+    let admission = match state.admit(req, token) {
+        Ok(admission) => admission,
+        Err(refusal) => return Ok(Err(refusal.response())),
+    };
     let (response, socket, stream) = actix_ws::handle(req, body)?;
     let limit = state.sockets.max_frame_size;
     let stream = stream
         .max_frame_size(limit)
         .aggregate_continuations()
         .max_continuation_size(limit);
-    Ok(Ok((response, socket, stream)))
+    Ok(Ok(((response, socket, stream), admission)))
 }

@@ -59,6 +59,29 @@ pub fn encode_connect_error(version: Version, namespace: &str, message: &str) ->
     out
 }
 
+/// A refused CONNECT with a machine code, as Socket.IO 4 servers send middleware errors:
+/// `4{"message":"...","data":{"code":"..."}}` (protocol 5); protocol 4 has room for the
+/// message only.
+pub fn encode_connect_refusal(
+    version: Version,
+    namespace: &str,
+    message: &str,
+    code: &str,
+) -> String {
+    let mut out = header(PacketType::ConnectError, namespace, None);
+    match version {
+        Version::V4 => out.push_str(&json_string(message)),
+        Version::V5 => {
+            out.push_str(r#"{"message":"#);
+            out.push_str(&json_string(message));
+            out.push_str(r#","data":{"code":"#);
+            out.push_str(&json_string(code));
+            out.push_str("}}");
+        }
+    }
+    out
+}
+
 /// The server leaving a namespace: `1` (`1/admin,`).
 pub fn encode_disconnect(namespace: &str) -> String {
     header(PacketType::Disconnect, namespace, None)

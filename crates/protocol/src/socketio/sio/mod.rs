@@ -25,7 +25,8 @@ mod packet;
 pub use attachments::{AttachmentError, Attachments};
 pub use decode::decode;
 pub use encode::{
-    NO_ARGS, encode_ack, encode_connect, encode_connect_error, encode_disconnect, encode_event,
+    NO_ARGS, encode_ack, encode_connect, encode_connect_error, encode_connect_refusal,
+    encode_disconnect, encode_event,
 };
 pub use error::{DecodeError, EncodeError};
 pub use packet::{Ack, Body, Connect, Event, Packet, PacketType};
