@@ -15,7 +15,7 @@ use crate::socketio::client::{self, Polling, engine_error, expect_text, send_tex
 
 const HANDOVERS: &str = "switchboard_socketio_handovers_total";
 
-/// Requests of this session that the nodes at these addresses handed over, by transport.
+/// Requests for other nodes' sessions that the node at `addr` handed over on `transport`.
 async fn handed_over(addr: SocketAddr, transport: &str) -> f64 {
     let metrics = http::get(addr, "/metrics").await.expect("GET /metrics");
     prom::value(

@@ -118,13 +118,9 @@ pub async fn endpoint(
     }
     let sio = sio.into_inner();
     let Some(sid) = query.sid.clone() else {
-        let (admission, token_pending) = match admit(&req, &query, &app) {
-            Ok(admitted) => admitted,
+        let opened = match admit(&req, &query, &app) {
+            Ok(opened) => opened,
             Err(refusal) => return Ok(refusal.response()),
-        };
-        let opened = Opened {
-            admission,
-            token_pending,
         };
         return match query.transport {
             Transport::Polling => Ok(open_polling(&query, &app, &sio, opened).await),
@@ -211,14 +207,19 @@ fn admit(
     req: &HttpRequest,
     query: &RequestQuery,
     app: &AppState,
-) -> Result<(Admission, bool), crate::access::Refusal> {
+) -> Result<Opened, crate::access::Refusal> {
     let token = crate::access::query_token(req.query_string());
     if token.is_none() && query.version == Version::V4 && app.access.tokens_required() {
         app.refuse_if_draining()?;
-        let admission = app.access.admit_pending(req, app.connections.count())?;
-        return Ok((admission, true));
+        return Ok(Opened {
+            admission: app.access.admit_pending(req, app.connections.count())?,
+            token_pending: true,
+        });
     }
-    Ok((app.admit(req, token.as_deref())?, false))
+    Ok(Opened {
+        admission: app.admit(req, token.as_deref())?,
+        token_pending: false,
+    })
 }
 
 /// A polling handshake: a new session, whose first poll is this request.

@@ -47,16 +47,7 @@ pub fn encode_connect(version: Version, namespace: &str, sid: &str) -> String {
 /// `4{"message":"<message>"}` (namespace written as usual). The reference server's text for
 /// an unknown namespace is `Invalid namespace`.
 pub fn encode_connect_error(version: Version, namespace: &str, message: &str) -> String {
-    let mut out = header(PacketType::ConnectError, namespace, None);
-    match version {
-        Version::V4 => out.push_str(&json_string(message)),
-        Version::V5 => {
-            out.push_str(r#"{"message":"#);
-            out.push_str(&json_string(message));
-            out.push('}');
-        }
-    }
-    out
+    connect_error(version, namespace, message, None)
 }
 
 /// A refused CONNECT with a machine code, as Socket.IO 4 servers send middleware errors:
@@ -68,15 +59,22 @@ pub fn encode_connect_refusal(
     message: &str,
     code: &str,
 ) -> String {
+    connect_error(version, namespace, message, Some(code))
+}
+
+fn connect_error(version: Version, namespace: &str, message: &str, code: Option<&str>) -> String {
     let mut out = header(PacketType::ConnectError, namespace, None);
     match version {
         Version::V4 => out.push_str(&json_string(message)),
         Version::V5 => {
             out.push_str(r#"{"message":"#);
             out.push_str(&json_string(message));
-            out.push_str(r#","data":{"code":"#);
-            out.push_str(&json_string(code));
-            out.push_str("}}");
+            if let Some(code) = code {
+                out.push_str(r#","data":{"code":"#);
+                out.push_str(&json_string(code));
+                out.push('}');
+            }
+            out.push('}');
         }
     }
     out

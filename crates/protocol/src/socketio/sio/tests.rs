@@ -624,6 +624,18 @@ fn connect_replies() {
 }
 
 #[test]
+fn connect_refusals_carry_their_code_in_v5() {
+    assert_eq!(
+        encode_connect_refusal(V5, "/", "no token", "missing_token"),
+        r#"4{"message":"no token","data":{"code":"missing_token"}}"#
+    );
+    assert_eq!(
+        encode_connect_refusal(V4, "/", "no token", "missing_token"),
+        r#"4"no token""#
+    );
+}
+
+#[test]
 fn connect_errors() {
     assert_eq!(
         encode_connect_error(V5, "/", "Not authorized"),
