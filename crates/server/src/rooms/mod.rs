@@ -20,6 +20,9 @@ use switchboard_protocol::rooms::{self, Command};
 use switchboard_protocol::socketio::sio::Event;
 use tokio::sync::oneshot;
 
+use crate::limits::{self, Limits};
+use crate::metrics::ERRORS;
+use crate::socketio::DIALECT;
 use crate::socketio::dialect::{Answer, Dialect, Emitter};
 
 /// The rooms of this dialect, apart from other dialects' rooms of the same name.
@@ -52,6 +55,7 @@ enum Outcome {
 
 pub struct RoomsDialect {
     hub: Hub,
+    limits: Limits,
     /// The socket id, once connected.
     id: Option<PeerId>,
     rooms: HashMap<String, RoomHandle>,
@@ -62,9 +66,10 @@ pub struct RoomsDialect {
 }
 
 impl RoomsDialect {
-    pub fn new(hub: Hub) -> Self {
+    pub fn new(hub: Hub, limits: Limits) -> Self {
         Self {
             hub,
+            limits,
             id: None,
             rooms: HashMap::new(),
             busy: false,
@@ -140,6 +145,16 @@ impl RoomsDialect {
     }
 
     fn join(&mut self, room: String, me: PeerId, mode: JoinMode, out: &mut Emitter) {
+        if self.limits.too_many_rooms(self.rooms.len()) {
+            log::info!("rooms {}: too many rooms", self.label());
+            let verb = verb(mode == JoinMode::Create);
+            let joined = self.rooms.len();
+            return refuse(
+                out,
+                limits::TOO_MANY_ROOMS,
+                &format!("{verb} {room}: in {joined} rooms, the most one connection may join"),
+            );
+        }
         let Some(inbox) = out.inbox().cloned() else {
             return;
         };
@@ -199,6 +214,11 @@ impl RoomsDialect {
                 Some(Err(RoomError::NoSuchRoom)) => {
                     out.emit(ROOM_NOT_EXISTS, &render::room_only(&room))
                 }
+                Some(Err(RoomError::RoomFull)) => refuse(
+                    out,
+                    limits::ROOM_FULL,
+                    &format!("{} {room}: the room is full", verb(create)),
+                ),
                 Some(Err(err)) => out.error(&format!("{}: {err}", verb(create))),
                 None => out.error(&format!("{}: no answer", verb(create))),
             },
@@ -224,6 +244,12 @@ impl RoomsDialect {
             },
         }
     }
+}
+
+/// A join refused by a limit: the `error` event `<code>: <why>`, counted by its code.
+fn refuse(out: &mut Emitter, code: &'static str, why: &str) {
+    metrics::counter!(ERRORS, "dialect" => DIALECT, "code" => code).increment(1);
+    out.error(&format!("{code}: {why}"));
 }
 
 fn verb(create: bool) -> &'static str {
