@@ -17,6 +17,7 @@ mod deploy;
 mod errors;
 mod exchange;
 mod lifecycle;
+mod limits;
 mod messages;
 mod ops;
 mod peerjs;

@@ -14,6 +14,10 @@ pub enum RoomError {
     /// A [`JoinMode::Existing`](crate::JoinMode) found the room empty.
     #[error("no such room")]
     NoSuchRoom,
+    /// The room has as many members as a room may have (on every node this room knows
+    /// of); see [`RoomLimits`](crate::RoomLimits).
+    #[error("the room is full")]
+    RoomFull,
     #[error("the target is not a member of this room")]
     UnknownTarget,
     /// The room's actor is gone (the node is shutting down).

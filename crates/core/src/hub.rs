@@ -36,6 +36,21 @@ pub struct Joined {
     pub owner: Option<PeerId>,
 }
 
+/// Bounds every room of a hub keeps to.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RoomLimits {
+    /// Most members a room may have, counted on every node the room knows of; a join
+    /// beyond it gets [`RoomError::RoomFull`]. 0: no bound.
+    pub max_members: usize,
+}
+
+impl RoomLimits {
+    /// Whether a room with `members` members takes no more.
+    pub fn is_full(&self, members: usize) -> bool {
+        self.max_members > 0 && members >= self.max_members
+    }
+}
+
 /// How a join treats a room that does or does not exist yet.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum JoinMode {
@@ -60,11 +75,16 @@ pub struct RoomHandle {
 
 impl Hub {
     /// Starts the registry in the current actix system, with rooms spread over `room_threads`
-    /// new threads (0: rooms run on the current thread).
+    /// new threads (0: rooms run on the current thread), and rooms of any size.
     pub fn start(bridge: Arc<dyn Bridge>, room_threads: usize) -> Self {
+        Self::start_with(bridge, room_threads, RoomLimits::default())
+    }
+
+    /// Starts like [`Hub::start`], every room bounded by `limits`.
+    pub fn start_with(bridge: Arc<dyn Bridge>, room_threads: usize, limits: RoomLimits) -> Self {
         let arbiters = (0..room_threads).map(|_| Arbiter::new().handle()).collect();
         let room_count = Arc::new(AtomicUsize::new(0));
-        let registry = Registry::new(bridge.clone(), arbiters, room_count.clone());
+        let registry = Registry::new(bridge.clone(), arbiters, room_count.clone(), limits);
         // Unbounded for the same reason as rooms (see `Registry::start_room`): joins keep
         // their order.
         let registry = Registry::create(|ctx| {

@@ -17,7 +17,7 @@ mod room;
 pub use directory::{ClaimError, Claimed, Directory, Sent};
 pub use error::RoomError;
 pub use event::{Deliver, Event, LeaveReason, Payload, PeerInfo};
-pub use hub::{Hub, JoinMode, Joined, RoomHandle};
+pub use hub::{Hub, JoinMode, Joined, RoomHandle, RoomLimits};
 pub use ids::{NodeId, PeerId, RoomId};
 
 #[cfg(test)]

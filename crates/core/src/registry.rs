@@ -14,7 +14,7 @@ use actix::prelude::*;
 use crate::bridge::Bridge;
 use crate::room::Room;
 use crate::room::messages::{Join, RoomIdle, StopIfIdle};
-use crate::{Deliver, JoinMode, Joined, PeerInfo, RoomError, RoomHandle, RoomId};
+use crate::{Deliver, JoinMode, Joined, PeerInfo, RoomError, RoomHandle, RoomId, RoomLimits};
 
 #[derive(Message)]
 #[rtype(result = "Result<Joined, RoomError>")]
@@ -32,6 +32,7 @@ pub(crate) struct Registry {
     arbiters: Vec<ArbiterHandle>,
     next_arbiter: usize,
     room_count: Arc<AtomicUsize>,
+    limits: RoomLimits,
 }
 
 impl Registry {
@@ -39,8 +40,10 @@ impl Registry {
         bridge: Arc<dyn Bridge>,
         arbiters: Vec<ArbiterHandle>,
         room_count: Arc<AtomicUsize>,
+        limits: RoomLimits,
     ) -> Self {
         Self {
+            limits,
             rooms: HashMap::new(),
             bridge,
             arbiters,
@@ -51,11 +54,12 @@ impl Registry {
 
     fn start_room(&mut self, id: RoomId, registry: Recipient<RoomIdle>) -> Addr<Room> {
         let bridge = self.bridge.clone();
+        let limits = self.limits;
         // No mailbox limit: past actix's default of 16 queued messages `send` would hold
         // calls back until polled, and a session's signals could overtake each other.
         let make = move |ctx: &mut Context<Room>| {
             ctx.set_mailbox_capacity(0);
-            Room::new(id, bridge, registry)
+            Room::new(id, bridge, registry, limits)
         };
         if self.arbiters.is_empty() {
             return Room::create(make);

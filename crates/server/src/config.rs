@@ -4,6 +4,8 @@ use std::time::Duration;
 
 use clap::Parser;
 
+use crate::limits::Limits;
+
 /// A clustered WebRTC signaling server.
 #[derive(Parser, Debug, Clone)]
 #[command(name = "switchboard", version, about = "A clustered WebRTC signaling server.", long_about = None)]
@@ -189,6 +191,36 @@ pub struct Config {
     #[arg(long, env = "SWITCHBOARD_MAX_CONNS", default_value_t = 50_000)]
     pub max_conns: usize,
 
+    /// Messages a connection may send per second on average (dialect messages, not pings);
+    /// an excess message is dropped and answered `rate_limited`. 0 means no limit.
+    #[arg(long, env = "SWITCHBOARD_MAX_MSGS_PER_SEC", default_value_t = 50)]
+    pub max_msgs_per_sec: u32,
+
+    /// Messages a connection may send at once above `--max-msgs-per-sec` (the token bucket's
+    /// size).
+    #[arg(long, env = "SWITCHBOARD_MSGS_BURST", default_value_t = 200)]
+    pub msgs_burst: u32,
+
+    /// How long a connection may keep exceeding the message rate before it is closed (1008).
+    /// Hidden: the issue fixes it at 10 s; the tests shorten it.
+    #[arg(long, env = "SWITCHBOARD_FLOOD_WINDOW", default_value = "10s", value_parser = humantime::parse_duration, hide = true)]
+    pub flood_window: Duration,
+
+    /// Rooms one connection may be in at once; a join beyond it is answered
+    /// `too_many_rooms`. 0 means no limit.
+    #[arg(long, env = "SWITCHBOARD_MAX_ROOMS_PER_CONN", default_value_t = 16)]
+    pub max_rooms_per_conn: usize,
+
+    /// Members a room may have, counted on every node; a join beyond it is answered
+    /// `room_full`. 0 means no limit.
+    #[arg(long, env = "SWITCHBOARD_MAX_ROOM_MEMBERS", default_value_t = 64)]
+    pub max_room_members: usize,
+
+    /// How long a client may take to send its first `room/connect` or `conference/join`
+    /// (conference) or its Socket.IO CONNECT before it is closed. 0 means no deadline.
+    #[arg(long, env = "SWITCHBOARD_HANDSHAKE_TIMEOUT", default_value = "10s", value_parser = humantime::parse_duration)]
+    pub handshake_timeout: Duration,
+
     /// On SIGTERM or SIGINT, the longest the node takes to close its sockets and exit.
     #[arg(long, env = "SWITCHBOARD_DRAIN_TIMEOUT", default_value = "10s", value_parser = humantime::parse_duration)]
     pub drain_timeout: Duration,
@@ -232,6 +264,7 @@ pub struct SocketSettings {
     pub outgoing_buffer: usize,
     pub ping_interval: Duration,
     pub ping_timeout: Duration,
+    pub limits: Limits,
 }
 
 impl From<&Config> for SocketSettings {
@@ -241,6 +274,7 @@ impl From<&Config> for SocketSettings {
             outgoing_buffer: config.outgoing_buffer,
             ping_interval: config.ping_interval,
             ping_timeout: config.ping_timeout,
+            limits: Limits::from(config),
         }
     }
 }

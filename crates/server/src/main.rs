@@ -6,6 +6,7 @@ mod access;
 mod conference;
 mod config;
 mod http;
+mod limits;
 mod listen;
 mod metrics;
 mod peerjs;
@@ -22,7 +23,7 @@ use actix_web::{App, HttpServer, web};
 use clap::Parser;
 use switchboard_cluster::RedisBridge;
 use switchboard_core::bridge::{Bridge, MemoryBus};
-use switchboard_core::{Hub, NodeId};
+use switchboard_core::{Hub, NodeId, RoomLimits};
 
 use config::{Config, SocketSettings};
 use state::AppState;
@@ -61,7 +62,10 @@ async fn run(config: Config) -> std::io::Result<()> {
         }
         None => (Arc::new(MemoryBus::new().bridge(node.clone())), None),
     };
-    let hub = Hub::start(bridge, workers);
+    let room_limits = RoomLimits {
+        max_members: config.max_room_members,
+    };
+    let hub = Hub::start_with(bridge, workers, room_limits);
     let sockets = SocketSettings::from(&config);
     let peerjs = peerjs::PeerjsSettings::from(&config);
     let cleanup_interval = peerjs.cleanup_interval;

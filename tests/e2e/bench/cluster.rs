@@ -31,6 +31,10 @@ impl TwoNodes {
                     id,
                     "--cluster-heartbeat",
                     "500ms",
+                    "--max-msgs-per-sec",
+                    "0",
+                    "--max-room-members",
+                    "0",
                 ],
                 &[],
             )

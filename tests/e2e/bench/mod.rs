@@ -13,6 +13,11 @@ use switchboard_bench::{Common, Dialect, Protocol, Report};
 
 pub const DIALECTS: [Dialect; 2] = [Dialect::Peerjs, Dialect::Conference];
 
+/// Flags for the servers under load: the per-connection message rate and the room size
+/// are issue 10's defences, and the benchmarks measure the relay, as `scripts/bench-compare`
+/// does.
+pub const UNLIMITED: &[&str] = &["--max-msgs-per-sec", "0", "--max-room-members", "0"];
+
 /// The measured window of the relay and latency smoke runs.
 pub const WINDOW: Duration = Duration::from_secs(1);
 pub const WARMUP: Duration = Duration::from_millis(200);

@@ -6,7 +6,7 @@ use switchboard_bench::{
     ConnectConfig, IdleConfig, LatencyConfig, Pacing, Placement, RelayConfig, Size,
 };
 
-use super::{DIALECTS, WARMUP, WINDOW, assert_clean, common};
+use super::{DIALECTS, UNLIMITED, WARMUP, WINDOW, assert_clean, common};
 use crate::harness::Server;
 
 fn placement(server: &Server) -> Placement {
@@ -22,7 +22,7 @@ fn pids(server: &Server) -> Vec<u32> {
 
 #[tokio::test]
 async fn relay_runs_clean_in_both_dialects_and_sizes() {
-    let server = Server::start(&[]);
+    let server = Server::start(UNLIMITED);
     for (dialect, size) in DIALECTS.into_iter().zip([Size::Candidate, Size::Offer]) {
         let config = RelayConfig {
             common: common(dialect, &pids(&server)),
@@ -42,7 +42,7 @@ async fn relay_runs_clean_in_both_dialects_and_sizes() {
 
 #[tokio::test]
 async fn latency_runs_clean_and_delivers_every_scheduled_message() {
-    let server = Server::start(&[]);
+    let server = Server::start(UNLIMITED);
     for dialect in DIALECTS {
         let config = LatencyConfig {
             common: common(dialect, &pids(&server)),
@@ -63,7 +63,7 @@ async fn latency_runs_clean_and_delivers_every_scheduled_message() {
 
 #[tokio::test]
 async fn connect_runs_clean_in_both_dialects() {
-    let server = Server::start(&[]);
+    let server = Server::start(UNLIMITED);
     for dialect in DIALECTS {
         let config = ConnectConfig {
             common: common(dialect, &pids(&server)),
@@ -79,7 +79,7 @@ async fn connect_runs_clean_in_both_dialects() {
 
 #[tokio::test]
 async fn idle_holds_connections_and_reads_the_servers_memory() {
-    let server = Server::start(&[]);
+    let server = Server::start(UNLIMITED);
     for dialect in DIALECTS {
         let node = server.node(server.next_node());
         let config = IdleConfig {

@@ -10,7 +10,8 @@ use crate::harness::{Client, Server, eventually, frames, prom};
 
 #[tokio::test]
 async fn a_reader_that_stalls_is_closed_with_1008() {
-    let server = Server::start(&["--outgoing-buffer", "262144"]);
+    // The sender floods on purpose: no message rate, or it would be limited first.
+    let server = Server::start(&["--outgoing-buffer", "262144", "--max-msgs-per-sec", "0"]);
     let mut stalled = Client::connect_labelled(&server, "stalled").await;
     let stalled_id = stalled.join_id("r", "Stalled").await;
     let mut sender = Client::connect_labelled(&server, "sender").await;

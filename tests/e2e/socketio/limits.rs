@@ -128,6 +128,8 @@ async fn a_v4_client_that_never_connects_is_closed() {
         "300ms",
         "--socketio-ping-timeout",
         "300ms",
+        "--handshake-timeout",
+        "600ms",
     ]);
     let started = Instant::now();
     let mut ws = websocket(server.next_addr(), "EIO=4&transport=websocket").await;

@@ -14,7 +14,9 @@ use std::time::Instant;
 use actix::prelude::*;
 
 use crate::bridge::{Bridge, ClusterEvent, FromCluster};
-use crate::{Deliver, Event, JoinMode, LeaveReason, PeerId, PeerInfo, RoomError, RoomId};
+use crate::{
+    Deliver, Event, JoinMode, LeaveReason, PeerId, PeerInfo, RoomError, RoomId, RoomLimits,
+};
 use messages::{Join, Leave, RoomIdle, Signal, StopIfIdle};
 
 struct Member {
@@ -33,11 +35,18 @@ pub(crate) struct Room {
     owner: Option<PeerId>,
     /// Joins waiting for the cluster (an owner claim or lookup): the room must not stop.
     joining: usize,
+    limits: RoomLimits,
 }
 
 impl Room {
-    pub(crate) fn new(id: RoomId, bridge: Arc<dyn Bridge>, idle_to: Recipient<RoomIdle>) -> Self {
+    pub(crate) fn new(
+        id: RoomId,
+        bridge: Arc<dyn Bridge>,
+        idle_to: Recipient<RoomIdle>,
+        limits: RoomLimits,
+    ) -> Self {
         Self {
+            limits,
             id,
             bridge,
             idle_to,
@@ -260,6 +269,9 @@ impl Room {
         match mode {
             JoinMode::Create if !self.members.is_empty() => Some(RoomError::RoomExists),
             JoinMode::Existing if self.members.is_empty() => Some(RoomError::NoSuchRoom),
+            // Members on other nodes count too, as far as this node has heard of them: two
+            // nodes admitting a joiner each at the same moment may overshoot by one apiece.
+            _ if self.limits.is_full(self.members.len()) => Some(RoomError::RoomFull),
             _ => None,
         }
     }

@@ -9,6 +9,7 @@
 
 mod bridge_down;
 mod cluster;
+mod full;
 mod lifecycle;
 mod local;
 mod ordering;

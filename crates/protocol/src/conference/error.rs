@@ -35,6 +35,12 @@ pub enum ErrorCode {
     Forbidden,
     /// The server could not complete the request (a failed internal call).
     Internal,
+    /// The connection sent more messages than its rate allows; the message was dropped.
+    RateLimited,
+    /// A join beyond the rooms one connection may be in.
+    TooManyRooms,
+    /// A join of a room that has as many members as a room may have.
+    RoomFull,
 }
 
 impl ErrorCode {
@@ -56,6 +62,9 @@ impl ErrorCode {
             Self::Unsupported => "unsupported",
             Self::Unavailable => "unavailable",
             Self::Internal => "internal",
+            Self::RateLimited => "rate_limited",
+            Self::TooManyRooms => "too_many_rooms",
+            Self::RoomFull => "room_full",
         }
     }
 }

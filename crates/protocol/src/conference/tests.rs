@@ -511,6 +511,9 @@ fn error_codes_on_the_wire() {
         (ErrorCode::BinaryUnsupported, "binary_unsupported"),
         (ErrorCode::Unsupported, "unsupported"),
         (ErrorCode::Internal, "internal"),
+        (ErrorCode::RateLimited, "rate_limited"),
+        (ErrorCode::TooManyRooms, "too_many_rooms"),
+        (ErrorCode::RoomFull, "room_full"),
     ];
     for (code, wire) in codes {
         assert_eq!(code.as_str(), wire);

@@ -41,6 +41,9 @@ fn room_error(error: RoomError, room: &str, to: Option<&str>) -> ProtocolError {
             ErrorCode::UnknownTarget,
             format!("peer {:?} is not in room {room:?}", to.unwrap_or_default()),
         ),
+        RoomError::RoomFull => {
+            ProtocolError::new(ErrorCode::RoomFull, format!("room {room:?} is full"))
+        }
         RoomError::ClusterUnreachable => ProtocolError::new(
             ErrorCode::Unavailable,
             "the peer is on another node and the cluster is unreachable now; try again",
@@ -60,6 +63,9 @@ impl ConferenceSession {
             command,
         } = request;
         metrics::counter!(MESSAGES_IN, "dialect" => DIALECT, "kind" => kind(&command)).increment(1);
+        if matches!(command, Command::Connect { .. } | Command::Join { .. }) {
+            self.handshaken = true;
+        }
         if let Some(claimed) = claimed_id.filter(|claimed| claimed.as_str() != self.id.as_str()) {
             let error = ProtocolError::new(
                 ErrorCode::IdMismatch,
@@ -101,6 +107,17 @@ impl ConferenceSession {
                 room_error(RoomError::AlreadyInRoom, &room, None).for_request(request),
                 ctx,
             );
+        }
+        let limits = self.limits();
+        if limits.too_many_rooms(self.rooms.len()) {
+            let error = ProtocolError::new(
+                ErrorCode::TooManyRooms,
+                format!(
+                    "you are in {} rooms, the most one connection may join; leave one first",
+                    self.rooms.len()
+                ),
+            );
+            return self.send_error(error.for_request(request), ctx);
         }
         let peer = PeerInfo {
             id: self.id.clone(),

@@ -4,6 +4,7 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
+use std::time::Instant;
 
 use actix::prelude::*;
 use actix_ws::{AggregatedMessage, ProtocolError as WsError, Session};
@@ -13,6 +14,7 @@ use switchboard_protocol::conference::{self as wire, ErrorCode, ProtocolError, S
 use super::DIALECT;
 use crate::access::Admission;
 use crate::config::SocketSettings;
+use crate::limits::{self, MessageRate, Verdict};
 use crate::metrics::{CONNECTIONS, CONNECTIONS_OPENED, ERRORS, MESSAGES_IN, RELAY_LATENCY};
 use crate::state::AppState;
 use crate::ws::{CloseCode, Connections, Incoming, Liveness, Outbox, Shutdown, SocketSession};
@@ -28,6 +30,10 @@ pub struct ConferenceSession {
     /// a join must finish before the next message is read.
     pub(super) backlog: VecDeque<Result<wire::Request, ProtocolError>>,
     pub(super) busy: bool,
+    /// Whether the client sent its `room/connect` or `conference/join`, which ends the
+    /// handshake deadline.
+    pub(super) handshaken: bool,
+    rate: MessageRate,
     outbox: Option<Outbox>,
     liveness: Liveness,
     settings: SocketSettings,
@@ -44,12 +50,18 @@ impl ConferenceSession {
             rooms: HashMap::new(),
             backlog: VecDeque::new(),
             busy: false,
+            handshaken: false,
+            rate: state.sockets.limits.message_rate(),
             outbox: Some(Outbox::start(socket, state.sockets.outgoing_buffer)),
             liveness: Liveness::new(state.sockets.ping_timeout),
             settings: state.sockets.clone(),
             connections: state.connections.clone(),
             connection_key: None,
         }
+    }
+
+    pub(super) fn limits(&self) -> crate::limits::Limits {
+        self.settings.limits
     }
 
     pub(super) fn send(
@@ -90,8 +102,48 @@ impl ConferenceSession {
     }
 
     fn on_text(&mut self, text: &str, ctx: &mut Context<Self>) {
-        self.backlog.extend(wire::parse_frame(text));
+        // Each message of a frame counts, or one frame could carry any number of them.
+        for message in wire::parse_frame(text) {
+            let request = match &message {
+                Ok(request) => Some(request.request.as_str()),
+                Err(error) => error.request.as_deref(),
+            };
+            if !self.within_rate(request, ctx) {
+                break;
+            }
+            self.backlog.push_back(message);
+        }
         self.drain_backlog(ctx);
+    }
+
+    /// Counts one message against the rate; false when it is to be dropped (answered with
+    /// `rate_limited` at most once a second), and the socket closed after a long flood.
+    fn within_rate(&mut self, request: Option<&str>, ctx: &mut Context<Self>) -> bool {
+        match self.rate.check(Instant::now()) {
+            Verdict::Pass => true,
+            Verdict::Drop { answer } => {
+                metrics::counter!(ERRORS, "dialect" => DIALECT, "code" => limits::RATE_LIMITED)
+                    .increment(1);
+                if answer {
+                    let mut error = ProtocolError::new(
+                        ErrorCode::RateLimited,
+                        "too many messages: this one was dropped; slow down",
+                    );
+                    error.request = request.map(str::to_owned);
+                    log::debug!("conference {}: {error}", self.id);
+                    self.render("system/error", &ServerMessage::Error(&error), ctx);
+                }
+                false
+            }
+            Verdict::Close => {
+                log::info!("conference {}: flooding, closing", self.id);
+                metrics::counter!(ERRORS, "dialect" => DIALECT, "code" => limits::RATE_LIMIT_CLOSE)
+                    .increment(1);
+                self.backlog.clear();
+                self.close_socket(CloseCode::Policy, limits::FLOOD_CLOSE_REASON, ctx);
+                false
+            }
+        }
     }
 
     fn on_event(&mut self, event: Event, ctx: &mut Context<Self>) {
@@ -167,6 +219,16 @@ impl Actor for ConferenceSession {
         metrics::gauge!(CONNECTIONS, "dialect" => DIALECT).increment(1.0);
         metrics::counter!(CONNECTIONS_OPENED, "dialect" => DIALECT).increment(1);
         self.connection_key = Some(self.connections.add(ctx.address().recipient()));
+        if let Some(deadline) = self.settings.limits.handshake_timeout {
+            ctx.run_later(deadline, |session, ctx| {
+                if !session.handshaken {
+                    log::info!("conference {}: no room/connect in time", session.id);
+                    metrics::counter!(ERRORS, "dialect" => DIALECT, "code" => limits::HANDSHAKE_TIMEOUT)
+                        .increment(1);
+                    session.close_socket(CloseCode::Policy, "handshake timeout", ctx);
+                }
+            });
+        }
         ctx.run_interval(self.settings.ping_interval, |session, ctx| {
             if session.liveness.is_silent() {
                 log::info!("conference {}: ping timeout", session.id);
@@ -207,6 +269,7 @@ impl StreamHandler<Result<AggregatedMessage, WsError>> for ConferenceSession {
         self.liveness.heard();
         match self.on_transport(Incoming::from(item), ctx) {
             Some(Incoming::Text(text)) => self.on_text(&text, ctx),
+            Some(_) if !self.within_rate(None, ctx) => {}
             Some(_) => {
                 metrics::counter!(MESSAGES_IN, "dialect" => DIALECT, "kind" => "binary")
                     .increment(1);

@@ -13,6 +13,7 @@ use switchboard_core::{ClaimError, Deliver, Event, Hub, PeerId, Sent};
 use switchboard_protocol::peerjs::{self as wire, ClientMessage, RelayKind};
 
 use super::{DIALECT, PeerjsSettings};
+use crate::limits::{self, MessageRate, Verdict};
 use crate::metrics::{CONNECTIONS, CONNECTIONS_OPENED, ERRORS, MESSAGES_IN, RELAY_LATENCY};
 use crate::state::AppState;
 use crate::ws::{CloseCode, Connections, Incoming, Liveness, Outbox, Shutdown, SocketSession};
@@ -69,6 +70,7 @@ pub async fn upgrade(
             ping_interval: state.sockets.ping_interval,
             inbox: ctx.address().recipient(),
             claimed: false,
+            rate: state.sockets.limits.message_rate(),
             connections: state.connections.clone(),
             connection_key: None,
         }
@@ -89,6 +91,8 @@ pub struct PeerjsSession {
     ping_interval: Duration,
     inbox: Recipient<Deliver>,
     claimed: bool,
+    /// Every message counts, HEARTBEAT included: the stock client sends one every 5 s.
+    rate: MessageRate,
     connections: Arc<Connections>,
     connection_key: Option<u64>,
 }
@@ -144,6 +148,31 @@ impl PeerjsSession {
             Err(ClaimError::Unavailable(err)) => {
                 self.send_error("unavailable", &format!("Server unavailable: {err}"), ctx);
                 self.close_socket(CloseCode::Again, "cluster unavailable", ctx);
+            }
+        }
+    }
+
+    /// Counts one message against the rate; false when it is to be dropped (answered with
+    /// an ERROR at most once a second), and the socket closed after a long flood.
+    fn within_rate(&mut self, ctx: &mut Context<Self>) -> bool {
+        match self.rate.check(Instant::now()) {
+            Verdict::Pass => true,
+            Verdict::Drop { answer } => {
+                metrics::counter!(ERRORS, "dialect" => DIALECT, "code" => limits::RATE_LIMITED)
+                    .increment(1);
+                if answer {
+                    log::debug!("peerjs {}: rate limited", self.id());
+                    let message = "rate_limited: too many messages; this one was dropped";
+                    self.send("ERROR", wire::render_error(message), ctx);
+                }
+                false
+            }
+            Verdict::Close => {
+                log::info!("peerjs {}: flooding, closing", self.id());
+                metrics::counter!(ERRORS, "dialect" => DIALECT, "code" => limits::RATE_LIMIT_CLOSE)
+                    .increment(1);
+                self.close_socket(CloseCode::Policy, limits::FLOOD_CLOSE_REASON, ctx);
+                false
             }
         }
     }
@@ -297,6 +326,7 @@ impl SocketSession for PeerjsSession {
 impl StreamHandler<Result<AggregatedMessage, WsError>> for PeerjsSession {
     fn handle(&mut self, item: Result<AggregatedMessage, WsError>, ctx: &mut Self::Context) {
         match self.on_transport(Incoming::from(item), ctx) {
+            Some(_) if !self.within_rate(ctx) => {}
             Some(Incoming::Text(text)) => self.on_text(&text, ctx),
             Some(_) => self.send_error(
                 "binary_unsupported",

@@ -22,6 +22,7 @@ use tokio::sync::oneshot;
 
 use switchboard_guard::{Grant, RoomGrant};
 
+use crate::limits::{self, Limits};
 use crate::metrics::ERRORS;
 use crate::socketio::DIALECT;
 use crate::socketio::dialect::{Answer, Dialect, Emitter};
@@ -58,6 +59,7 @@ pub struct RoomsDialect {
     hub: Hub,
     /// The rooms the client's token grants.
     grant: RoomGrant,
+    limits: Limits,
     /// The socket id, once connected.
     id: Option<PeerId>,
     rooms: HashMap<String, RoomHandle>,
@@ -68,10 +70,11 @@ pub struct RoomsDialect {
 }
 
 impl RoomsDialect {
-    pub fn new(hub: Hub, grant: RoomGrant) -> Self {
+    pub fn new(hub: Hub, grant: RoomGrant, limits: Limits) -> Self {
         Self {
             hub,
             grant,
+            limits,
             id: None,
             rooms: HashMap::new(),
             busy: false,
@@ -103,8 +106,11 @@ impl RoomsDialect {
         if let Command::Create { room } | Command::Join { room } = &command
             && !self.grant.allows(room)
         {
-            metrics::counter!(ERRORS, "dialect" => DIALECT, "code" => "forbidden").increment(1);
-            return out.error(&format!("forbidden: your token does not grant room {room}"));
+            return refuse(
+                out,
+                "forbidden",
+                &format!("your token does not grant room {room}"),
+            );
         }
         match command {
             Command::Create { room } => {
@@ -153,6 +159,16 @@ impl RoomsDialect {
     }
 
     fn join(&mut self, room: String, me: PeerId, mode: JoinMode, out: &mut Emitter) {
+        if self.limits.too_many_rooms(self.rooms.len()) {
+            log::info!("rooms {}: too many rooms", self.label());
+            let verb = verb(mode == JoinMode::Create);
+            let joined = self.rooms.len();
+            return refuse(
+                out,
+                limits::TOO_MANY_ROOMS,
+                &format!("{verb} {room}: in {joined} rooms, the most one connection may join"),
+            );
+        }
         let Some(inbox) = out.inbox().cloned() else {
             return;
         };
@@ -212,6 +228,11 @@ impl RoomsDialect {
                 Some(Err(RoomError::NoSuchRoom)) => {
                     out.emit(ROOM_NOT_EXISTS, &render::room_only(&room))
                 }
+                Some(Err(RoomError::RoomFull)) => refuse(
+                    out,
+                    limits::ROOM_FULL,
+                    &format!("{} {room}: the room is full", verb(create)),
+                ),
                 Some(Err(err)) => out.error(&format!("{}: {err}", verb(create))),
                 None => out.error(&format!("{}: no answer", verb(create))),
             },
@@ -237,6 +258,12 @@ impl RoomsDialect {
             },
         }
     }
+}
+
+/// A join refused by a limit: the `error` event `<code>: <why>`, counted by its code.
+fn refuse(out: &mut Emitter, code: &'static str, why: &str) {
+    metrics::counter!(ERRORS, "dialect" => DIALECT, "code" => code).increment(1);
+    out.error(&format!("{code}: {why}"));
 }
 
 fn verb(create: bool) -> &'static str {

@@ -16,7 +16,8 @@ use super::polling::Polling;
 use super::socket::{After, SioSocket};
 use super::{DIALECT, SocketioState};
 use crate::access::Admission;
-use crate::metrics::{CONNECTIONS, CONNECTIONS_OPENED, MESSAGES_OUT, SLOW_CONSUMERS};
+use crate::limits::{self, MessageRate, Verdict};
+use crate::metrics::{CONNECTIONS, CONNECTIONS_OPENED, ERRORS, MESSAGES_OUT, SLOW_CONSUMERS};
 use crate::ws::{CloseCode, Connections, Outbox, Shutdown};
 
 /// How long the Engine.IO session outlives a Socket.IO DISCONNECT from the client, waiting
@@ -50,6 +51,8 @@ pub struct EngineSession {
     pub(super) transport: Transport,
     pub(super) probe: Option<Probe>,
     heartbeat: Heartbeat,
+    /// Socket.IO packets count against it; Engine.IO heartbeats and the upgrade do not.
+    rate: MessageRate,
     sio: SioSocket,
     /// Why the session ended, and the close code for its WebSocket.
     closing: Option<(CloseCode, &'static str)>,
@@ -70,11 +73,15 @@ impl EngineSession {
         token_pending: bool,
     ) -> Self {
         let settings = &state.settings;
-        let dialect =
-            crate::rooms::RoomsDialect::new(state.hub.clone(), admission.grant.rooms.clone());
+        let dialect = crate::rooms::RoomsDialect::new(
+            state.hub.clone(),
+            admission.grant.rooms.clone(),
+            settings.limits,
+        );
         let verifier = token_pending.then(|| state.access.clone());
         Self {
             heartbeat: Heartbeat::new(version, settings.ping_interval, settings.ping_timeout),
+            rate: settings.limits.message_rate(),
             sio: SioSocket::new(version.into(), &sid, Box::new(dialect), verifier),
             _admission: admission,
             sid,
@@ -193,6 +200,7 @@ impl EngineSession {
                 self.send(Packet::new(PacketType::Pong, data), ctx);
             }
             PacketType::Pong => self.heartbeat.ponged(),
+            PacketType::Message if !self.within_rate(ctx) => {}
             PacketType::Message => {
                 let mut first = Vec::new();
                 let mut out = Self::emitter(ctx);
@@ -213,6 +221,33 @@ impl EngineSession {
             PacketType::Close => self.close(CloseCode::Normal, "client close", ctx),
             PacketType::Open | PacketType::Upgrade | PacketType::Noop => {
                 log::debug!("{}: {} packet ignored", self.label(), packet.kind.name());
+            }
+        }
+    }
+
+    /// Counts one Socket.IO packet against the rate; false when it is to be dropped
+    /// (answered with the `error` event at most once a second), and the session closed
+    /// after a long flood.
+    fn within_rate(&mut self, ctx: &mut Context<Self>) -> bool {
+        match self.rate.check(std::time::Instant::now()) {
+            Verdict::Pass => true,
+            Verdict::Drop { answer } => {
+                metrics::counter!(ERRORS, "dialect" => DIALECT, "code" => limits::RATE_LIMITED)
+                    .increment(1);
+                if answer && self.sio.is_connected() {
+                    log::debug!("{}: rate limited", self.label());
+                    let mut out = Self::emitter(ctx);
+                    out.error("rate_limited: too many messages; this one was dropped");
+                    self.flush(out, ctx);
+                }
+                false
+            }
+            Verdict::Close => {
+                log::info!("{}: flooding, closing", self.label());
+                metrics::counter!(ERRORS, "dialect" => DIALECT, "code" => limits::RATE_LIMIT_CLOSE)
+                    .increment(1);
+                self.close(CloseCode::Policy, limits::FLOOD_CLOSE_REASON, ctx);
+                false
             }
         }
     }
@@ -260,7 +295,7 @@ impl Actor for EngineSession {
         }
         .open_packet(self.version);
         let ping_interval = settings.ping_interval;
-        let connect_timeout = settings.ping_interval + settings.ping_timeout;
+        let connect_timeout = settings.limits.handshake_timeout;
         self.send(open, ctx);
         let mut out = Self::emitter(ctx);
         if let Some(connect) = self.sio.open(&mut out) {
@@ -274,11 +309,13 @@ impl Actor for EngineSession {
             });
         }
         ctx.run_interval(self.heartbeat.check_every(), Self::heartbeat);
-        if !self.sio.is_connected() {
-            // socket.io's `connectTimeout` (45 s, the default interval plus timeout here): a
-            // client that never joins a namespace holds a session for nothing.
+        if let (false, Some(connect_timeout)) = (self.sio.is_connected(), connect_timeout) {
+            // socket.io's `connectTimeout`, here `--handshake-timeout`: a client that never
+            // joins a namespace holds a session for nothing.
             ctx.run_later(connect_timeout, |session, ctx| {
                 if !session.sio.is_connected() && !session.sio.was_connected() {
+                    metrics::counter!(ERRORS, "dialect" => DIALECT, "code" => limits::HANDSHAKE_TIMEOUT)
+                        .increment(1);
                     session.close(CloseCode::Policy, "no CONNECT in time", ctx);
                 }
             });

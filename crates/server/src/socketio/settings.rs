@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use crate::config::Config;
+use crate::limits::Limits;
 
 #[derive(Debug, Clone)]
 pub struct SocketioSettings {
@@ -18,6 +19,9 @@ pub struct SocketioSettings {
     pub cors_origins: Vec<String>,
     /// Bytes that may wait for one client (`--outgoing-buffer`); 0 means no bound.
     pub outgoing_buffer: usize,
+    /// The message rate, rooms per connection and the CONNECT deadline (socket.io's
+    /// `connectTimeout`), shared with the other dialects.
+    pub limits: Limits,
 }
 
 impl From<&Config> for SocketioSettings {
@@ -33,6 +37,7 @@ impl From<&Config> for SocketioSettings {
                 .cloned()
                 .collect(),
             outgoing_buffer: config.outgoing_buffer,
+            limits: Limits::from(config),
         }
     }
 }
