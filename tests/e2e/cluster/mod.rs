@@ -15,3 +15,4 @@ mod redis_outage;
 mod rooms;
 mod routing;
 mod through_nginx;
+mod tls;

@@ -275,3 +275,12 @@ fn the_test_nginx_proxies_like_the_production_one() {
     let test = proxy_directives(&read(&deploy_path("nginx/test.conf.template")));
     assert_eq!(test, production);
 }
+
+/// deploy/nginx/tls.conf is nginx.conf behind TLS: it must proxy exactly as nginx.conf does
+/// (tests/e2e/cluster/tls.rs runs it).
+#[test]
+fn the_tls_example_proxies_like_the_production_one() {
+    let production = proxy_directives(&read(&deploy_path("nginx/nginx.conf")));
+    let tls = proxy_directives(&read(&deploy_path("nginx/tls.conf")));
+    assert_eq!(tls, production);
+}

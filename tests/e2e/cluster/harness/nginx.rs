@@ -29,10 +29,19 @@ impl Nginx {
         let dir = TempDir::new("nginx");
         let addr = SocketAddr::from(([127, 0, 0, 1], free_port()));
         let config = render(&binary, &dir, addr, upstreams);
+        let mut nginx = Nginx::spawn(&binary, dir, &config, addr);
+        nginx.wait_serving().await;
+        nginx
+    }
+
+    /// Starts nginx with `config`, written into `dir` (which then belongs to the nginx), and
+    /// returns at once: the caller knows how to tell that this config serves. `addr` is what
+    /// [`Nginx::addr`] answers.
+    pub fn spawn(binary: &Path, dir: TempDir, config: &str, addr: SocketAddr) -> Nginx {
         let file = dir.path().join("nginx.conf");
         std::fs::write(&file, config).expect("write nginx.conf");
         let stderr = File::create(dir.path().join("stderr.log")).expect("create stderr.log");
-        let child = Command::new(&binary)
+        let child = Command::new(binary)
             .arg("-c")
             .arg(&file)
             .arg("-p")
@@ -44,9 +53,12 @@ impl Nginx {
             .stderr(stderr)
             .spawn()
             .unwrap_or_else(|err| panic!("spawn {}: {err}", binary.display()));
-        let mut nginx = Nginx { child, addr, dir };
-        nginx.wait_serving().await;
-        nginx
+        Nginx { child, addr, dir }
+    }
+
+    /// True while the process runs; a config nginx refuses makes it exit at once.
+    pub fn running(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
     }
 
     pub fn addr(&self) -> SocketAddr {
@@ -63,9 +75,7 @@ impl Nginx {
     async fn wait_serving(&mut self) {
         let deadline = Instant::now() + START_TIMEOUT;
         loop {
-            if let Ok(Some(status)) = self.child.try_wait() {
-                panic!("nginx exited at start ({status}):\n{}", self.logs());
-            }
+            assert!(self.running(), "nginx exited at start:\n{}", self.logs());
             let serving = http::get(self.addr, "/healthz")
                 .await
                 .is_ok_and(|response| response.status == 200 && response.body == "ok");
@@ -106,7 +116,7 @@ fn render(binary: &Path, dir: &TempDir, listen: SocketAddr, upstreams: &[SocketA
 
 /// Temp paths of the modules this nginx was built with (a build without one of them would
 /// refuse its directive; one with it would try the system default path).
-fn more_temp_paths(binary: &Path, dir: &str) -> String {
+pub fn more_temp_paths(binary: &Path, dir: &str) -> String {
     let built = Command::new(binary)
         .arg("-V")
         .output()
@@ -122,7 +132,7 @@ fn more_temp_paths(binary: &Path, dir: &str) -> String {
 }
 
 /// /usr/sbin/nginx, or nginx on the PATH; panics with the fix when neither exists.
-fn binary() -> PathBuf {
+pub fn binary() -> PathBuf {
     let system = PathBuf::from("/usr/sbin/nginx");
     if system.exists() {
         return system;
