@@ -2,11 +2,43 @@
 //! each refused before the upgrade with its status and code; behind a trusted proxy the
 //! address is the one `X-Forwarded-For` names, and only then.
 
+use std::net::SocketAddr;
 use std::time::Duration;
+
+use serde_json::Value;
 
 use super::{refused, upgrade};
 use crate::harness::{Client, Server, http};
 use crate::socketio::client;
+
+/// Every way a client opens a connection: each dialect's WebSocket upgrade, and the
+/// Socket.IO long-polling handshake of either Engine.IO version.
+const WEBSOCKETS: [&str; 3] = [
+    "/conference",
+    "/peerjs?key=peerjs&id=limited&token=t",
+    "/socket.io/?EIO=4&transport=websocket",
+];
+const POLLING: [&str; 2] = ["EIO=4&transport=polling", "EIO=3&transport=polling"];
+
+/// Asserts that every entry point of every dialect is refused with `status` and `code`.
+async fn every_dialect_refuses(addr: SocketAddr, status: u16, code: &str) {
+    for path in WEBSOCKETS {
+        assert_eq!(
+            refused(upgrade(addr, path, &[]).await),
+            (status, code.to_string()),
+            "{path}"
+        );
+    }
+    for query in POLLING {
+        let response = client::get(addr, &client::path(query)).await;
+        let body: Value = serde_json::from_str(&response.body).unwrap_or(Value::Null);
+        assert_eq!(
+            (response.status, body["code"].as_str()),
+            (status, Some(code)),
+            "{query}: {response:?}"
+        );
+    }
+}
 
 #[tokio::test]
 async fn an_address_holds_at_most_its_connections() {
@@ -14,12 +46,7 @@ async fn an_address_holds_at_most_its_connections() {
     let addr = server.node(0).addr();
     let first = Client::connect_addr(addr, "first").await;
     let _second = Client::connect_addr(addr, "second").await;
-    assert_eq!(
-        refused(upgrade(addr, "/conference", &[]).await),
-        (429, "too_many_connections".to_string())
-    );
-    let polling = client::get(addr, &client::path("EIO=4&transport=polling")).await;
-    assert_eq!(polling.status, 429, "{polling:?}");
+    every_dialect_refuses(addr, 429, "too_many_connections").await;
     // A closed connection gives its place back.
     first.close().await;
     crate::harness::eventually("a place is free again", || async {
@@ -36,10 +63,8 @@ async fn an_address_opens_connections_at_its_rate() {
     let addr = server.node(0).addr();
     upgrade(addr, "/conference", &[]).await.expect("first");
     upgrade(addr, "/conference", &[]).await.expect("second");
-    assert_eq!(
-        refused(upgrade(addr, "/conference", &[]).await),
-        (429, "rate_limited".to_string())
-    );
+    // A refused attempt takes no token, so all of these find the bucket empty.
+    every_dialect_refuses(addr, 429, "rate_limited").await;
     tokio::time::sleep(Duration::from_millis(1100)).await;
     upgrade(addr, "/conference", &[])
         .await
@@ -60,10 +85,7 @@ async fn a_full_node_refuses_and_says_so_in_readyz() {
             .ok_or(format!("{ready:?}"))
     })
     .await;
-    assert_eq!(
-        refused(upgrade(addr, "/conference", &[]).await),
-        (503, "node_full".to_string())
-    );
+    every_dialect_refuses(addr, 503, "node_full").await;
 }
 
 #[tokio::test]

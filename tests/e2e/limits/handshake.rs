@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use super::counted;
 use crate::harness::{Client, Server, frames};
-use crate::socketio::client::Polling;
+use crate::socketio::client::{Polling, close_code, expect_text, send_text, websocket};
 
 #[tokio::test]
 async fn a_conference_socket_without_its_handshake_is_closed_with_1008() {
@@ -54,5 +54,25 @@ async fn a_socketio_5_polling_session_without_connect_is_ended() {
     // A protocol 4 client is connected by the server: no deadline.
     v3.send(&["2"]).await;
     assert_eq!(v3.poll().await, ["3"]);
+    counted(server.node(0), "socketio", "handshake_timeout").await;
+}
+
+#[tokio::test]
+async fn a_socketio_websocket_without_connect_is_closed_with_1008() {
+    let server = Server::start(&["--handshake-timeout", "500ms"]);
+    let mut silent = websocket(server.addr(), "EIO=4&transport=websocket").await;
+    let mut connected = websocket(server.addr(), "EIO=4&transport=websocket").await;
+    for ws in [&mut silent, &mut connected] {
+        assert!(expect_text(ws).await.starts_with("0{"), "the OPEN packet");
+    }
+    send_text(&mut connected, "40").await;
+    assert!(
+        expect_text(&mut connected).await.starts_with("40{"),
+        "CONNECT answered"
+    );
+    assert_eq!(close_code(&mut silent).await, Some(1008));
+    // The one that connected in time is still served.
+    send_text(&mut connected, r#"42["room-join","r"]"#).await;
+    assert!(expect_text(&mut connected).await.starts_with("42["));
     counted(server.node(0), "socketio", "handshake_timeout").await;
 }
