@@ -4,6 +4,7 @@
 
 mod limits;
 mod origins;
+mod rotation;
 mod tokens;
 
 use std::net::SocketAddr;

@@ -4,7 +4,7 @@
 //! free loopback ports (see `harness`); redis-server and nginx come from
 //! scripts/install-test-deps.
 
-mod harness;
+pub(crate) mod harness;
 
 mod compose;
 mod crash;
