@@ -4,7 +4,6 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
-use std::time::Instant;
 
 use actix::prelude::*;
 use actix_ws::{AggregatedMessage, ProtocolError as WsError, Session};
@@ -119,11 +118,9 @@ impl ConferenceSession {
     /// Counts one message against the rate; false when it is to be dropped (answered with
     /// `rate_limited` at most once a second), and the socket closed after a long flood.
     fn within_rate(&mut self, request: Option<&str>, ctx: &mut Context<Self>) -> bool {
-        match self.rate.check(Instant::now()) {
+        match self.rate.check_counted(DIALECT) {
             Verdict::Pass => true,
             Verdict::Drop { answer } => {
-                metrics::counter!(ERRORS, "dialect" => DIALECT, "code" => limits::RATE_LIMITED)
-                    .increment(1);
                 if answer {
                     let mut error = ProtocolError::new(
                         ErrorCode::RateLimited,
@@ -137,8 +134,6 @@ impl ConferenceSession {
             }
             Verdict::Close => {
                 log::info!("conference {}: flooding, closing", self.id);
-                metrics::counter!(ERRORS, "dialect" => DIALECT, "code" => limits::RATE_LIMIT_CLOSE)
-                    .increment(1);
                 self.backlog.clear();
                 self.close_socket(CloseCode::Policy, limits::FLOOD_CLOSE_REASON, ctx);
                 false

@@ -50,6 +50,20 @@ impl MessageRate {
         }
     }
 
+    /// [`MessageRate::check`] now, with a drop or a close counted in
+    /// `switchboard_errors_total` for `dialect`: what every session calls per message.
+    pub fn check_counted(&mut self, dialect: &'static str) -> Verdict {
+        let verdict = self.check(Instant::now());
+        let code = match verdict {
+            Verdict::Pass => return verdict,
+            Verdict::Drop { .. } => super::RATE_LIMITED,
+            Verdict::Close => super::RATE_LIMIT_CLOSE,
+        };
+        metrics::counter!(crate::metrics::ERRORS, "dialect" => dialect, "code" => code)
+            .increment(1);
+        verdict
+    }
+
     /// Counts one message received at `now`.
     pub fn check(&mut self, now: Instant) -> Verdict {
         if self.bucket.try_take(now) {

@@ -155,11 +155,9 @@ impl PeerjsSession {
     /// Counts one message against the rate; false when it is to be dropped (answered with
     /// an ERROR at most once a second), and the socket closed after a long flood.
     fn within_rate(&mut self, ctx: &mut Context<Self>) -> bool {
-        match self.rate.check(Instant::now()) {
+        match self.rate.check_counted(DIALECT) {
             Verdict::Pass => true,
             Verdict::Drop { answer } => {
-                metrics::counter!(ERRORS, "dialect" => DIALECT, "code" => limits::RATE_LIMITED)
-                    .increment(1);
                 if answer {
                     log::debug!("peerjs {}: rate limited", self.id());
                     let message = "rate_limited: too many messages; this one was dropped";
@@ -169,8 +167,6 @@ impl PeerjsSession {
             }
             Verdict::Close => {
                 log::info!("peerjs {}: flooding, closing", self.id());
-                metrics::counter!(ERRORS, "dialect" => DIALECT, "code" => limits::RATE_LIMIT_CLOSE)
-                    .increment(1);
                 self.close_socket(CloseCode::Policy, limits::FLOOD_CLOSE_REASON, ctx);
                 false
             }

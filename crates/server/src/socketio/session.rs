@@ -229,11 +229,9 @@ impl EngineSession {
     /// (answered with the `error` event at most once a second), and the session closed
     /// after a long flood.
     fn within_rate(&mut self, ctx: &mut Context<Self>) -> bool {
-        match self.rate.check(std::time::Instant::now()) {
+        match self.rate.check_counted(DIALECT) {
             Verdict::Pass => true,
             Verdict::Drop { answer } => {
-                metrics::counter!(ERRORS, "dialect" => DIALECT, "code" => limits::RATE_LIMITED)
-                    .increment(1);
                 if answer && self.sio.is_connected() {
                     log::debug!("{}: rate limited", self.label());
                     let mut out = Self::emitter(ctx);
@@ -244,8 +242,6 @@ impl EngineSession {
             }
             Verdict::Close => {
                 log::info!("{}: flooding, closing", self.label());
-                metrics::counter!(ERRORS, "dialect" => DIALECT, "code" => limits::RATE_LIMIT_CLOSE)
-                    .increment(1);
                 self.close(CloseCode::Policy, limits::FLOOD_CLOSE_REASON, ctx);
                 false
             }
