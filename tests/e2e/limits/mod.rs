@@ -10,11 +10,24 @@ mod handshake;
 mod peerjs;
 mod rooms;
 
-use crate::harness::{Node, eventually, prom};
+use crate::harness::{Node, Server, eventually, prom};
 
 /// A short flood window (the hidden `--flood-window`), so that only one test per run waits
 /// the real 10 s.
 pub const SHORT_WINDOW: &str = "2s";
+
+/// A server allowing 5 messages a second (burst 5) and closing floods after [`SHORT_WINDOW`]:
+/// what the flood-close tests run against.
+pub fn flooding_server() -> Server {
+    Server::start(&[
+        "--max-msgs-per-sec",
+        "5",
+        "--msgs-burst",
+        "5",
+        "--flood-window",
+        SHORT_WINDOW,
+    ])
+}
 
 /// Waits until `node` counts at least one `switchboard_errors_total{dialect, code}`.
 pub async fn counted(node: &Node, dialect: &str, code: &str) {

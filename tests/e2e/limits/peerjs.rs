@@ -7,7 +7,7 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 use super::flood::Flood;
-use super::{SHORT_WINDOW, counted};
+use super::{counted, flooding_server};
 use crate::harness::Server;
 use crate::peerjs::client::{PeerClient, message, relayed};
 
@@ -48,14 +48,7 @@ async fn excess_messages_are_dropped_with_one_rate_limited_error_and_the_connect
 
 #[tokio::test]
 async fn a_client_that_keeps_flooding_is_closed_with_1008() {
-    let server = Server::start(&[
-        "--max-msgs-per-sec",
-        "5",
-        "--msgs-burst",
-        "5",
-        "--flood-window",
-        SHORT_WINDOW,
-    ]);
+    let server = flooding_server();
     let node = server.next_node();
     let addr = server.node(node).addr();
     let flood = Flood {

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use super::flood::Flood;
-use super::{SHORT_WINDOW, counted};
+use super::{counted, flooding_server};
 use crate::harness::Server;
 use crate::rooms::raw::Peer;
 use crate::socketio::client::Polling;
@@ -80,14 +80,7 @@ async fn too_many_rooms_and_room_full_are_refused_and_the_socket_stays() {
 
 #[tokio::test]
 async fn a_websocket_that_keeps_flooding_is_closed_with_1008() {
-    let server = Server::start(&[
-        "--max-msgs-per-sec",
-        "5",
-        "--msgs-burst",
-        "5",
-        "--flood-window",
-        SHORT_WINDOW,
-    ]);
+    let server = flooding_server();
     let addr = server.addr();
     let flood = Flood {
         url: format!("ws://{addr}/socket.io/?EIO=4&transport=websocket"),
@@ -111,14 +104,7 @@ async fn a_websocket_that_keeps_flooding_is_closed_with_1008() {
 
 #[tokio::test]
 async fn a_polling_session_that_keeps_flooding_is_ended() {
-    let server = Server::start(&[
-        "--max-msgs-per-sec",
-        "5",
-        "--msgs-burst",
-        "5",
-        "--flood-window",
-        SHORT_WINDOW,
-    ]);
+    let server = flooding_server();
     let session = Polling::connected(server.addr(), 4).await;
     let started = std::time::Instant::now();
     let packets = [r#"42["room-leave","r"]"#; 5];
