@@ -104,14 +104,29 @@ function connects(port) {
 }
 
 /** A switchboard node; with `redis`, a cluster node. Resolves once /readyz says ready. */
-export async function startNode(id, redis) {
+export async function startNode(id, redis, port) {
   if (!BIN) throw new Error('SWITCHBOARD_BIN is not set (run the tests with tests/browser/run)');
-  const port = await freePort();
+  port ??= await freePort();
   const args = ['--listen', `127.0.0.1:${port}`, '--node-id', id];
   if (redis) args.push('--redis-url', redis.url, '--cluster-heartbeat', '500ms', '--cluster-lease', '2s');
   const child = start(BIN, args, `node ${id}`);
   const base = `http://127.0.0.1:${port}`;
-  const node = { id, base, child, stop: () => child.kill('SIGKILL'), log: () => child.log() };
+  const node = {
+    id,
+    base,
+    child,
+    stop: () => child.kill('SIGKILL'),
+    log: () => child.log(),
+    /** Kills the node (SIGKILL: no drain, no close frames) and starts it again on its port. */
+    restart: async () => {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGKILL');
+        await exited;
+      }
+      return startNode(id, redis, port);
+    },
+  };
   await until(`node ${id} to be ready`, 15_000, async () => {
     if (child.exitCode !== null) throw new Error(`node ${id} exited:\n${child.log()}`);
     const response = await fetch(`${base}/readyz`);

@@ -4,6 +4,7 @@
 //      other's video (framesDecoded > 0 and rising), a chat line goes each way;
 //   2. a third tab joins: all three pairs connect; then it closes and the other two drop its
 //      tile and its window.demo.peers entry within 10 s.
+// Then two tabs whose node is killed and restarted: they reconnect, rejoin and meet again.
 // And a screenshot of two tabs that joined at the same moment and connected (written to
 // docs/demo.png with UPDATE_SCREENSHOT=1; to a temporary file otherwise, so that a test run
 // leaves the tree clean).
@@ -171,6 +172,42 @@ meeting('a two-node cluster: A and C on n1, B on n2', async () => {
       redis.stop();
     },
   };
+});
+
+describe('reconnection', () => {
+  test('tabs whose node dies rejoin when it is back, under new ids, and connect again', async () => {
+    let node = await startNode('phoenix');
+    const browser = await launchBrowser();
+    try {
+      const room = 'again';
+      const a = await open(browser, node, room, 'A');
+      const b = await open(browser, node, room, 'B');
+      await connectedTo(a, [b]);
+      await connectedTo(b, [a]);
+      const before = [a.demoId, b.demoId];
+
+      node = await node.restart();
+      // A new socket is a new id: each tab drops the other's old one and meets the new one.
+      for (const page of [a, b]) {
+        page.demoId = await waitDemo(
+          page,
+          CONNECT_TIMEOUT,
+          `${page.demoName} rejoining under a new id`,
+          (old) => window.demo.id && !old.includes(window.demo.id) && window.demo.id,
+          before,
+        );
+      }
+      await connectedTo(a, [b]);
+      await connectedTo(b, [a]);
+      await decodes(a, b);
+      await decodes(b, a);
+      await chat(a, b, 'back again');
+      assert.equal((await demo(b)).node, node.id);
+    } finally {
+      await browser.close();
+      node.stop();
+    }
+  });
 });
 
 describe('screenshot', () => {
