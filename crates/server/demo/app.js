@@ -97,6 +97,8 @@ function parseIceServers(text) {
   if (text === null) return configuredIceServers;
   const servers = JSON.parse(text);
   if (!Array.isArray(servers)) throw new Error('the ice parameter must be a JSON array of RTCIceServer');
+  // The browser checks the entries (URLs, TURN credentials) now rather than at the first peer.
+  new RTCPeerConnection({ iceServers: servers }).close();
   return servers;
 }
 
