@@ -2,8 +2,12 @@
 // all on 127.0.0.1 (the tests run in a loopback-only network namespace; see ../run), and
 // every one of them killed when the test process ends.
 
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import puppeteer from 'puppeteer-core';
 
@@ -144,6 +148,40 @@ export async function clusterFormed(nodes) {
       return [...(body.nodes ?? [])].sort().join(',') === want;
     });
   }
+}
+
+/**
+ * nginx in front of `nodes`, round-robin without stickiness, with the end-to-end tests'
+ * configuration (deploy/nginx/test.conf.template, which mirrors deploy/nginx/nginx.conf).
+ */
+export async function startNginx(nodes) {
+  const template = await readFile(new URL('../../../deploy/nginx/test.conf.template', import.meta.url), 'utf8');
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'switchboard-nginx-'));
+  const port = await freePort();
+  const bin = existsSync('/usr/sbin/nginx') ? '/usr/sbin/nginx' : 'nginx';
+  // Temp paths of the modules this nginx was built with (as tests/e2e/cluster/harness/nginx.rs).
+  const built = spawnSync(bin, ['-V'], { encoding: 'utf8' }).stderr ?? '';
+  const more = ['fastcgi', 'uwsgi', 'scgi']
+    .filter((module) => !built.includes(`--without-http_${module}_module`))
+    .map((module) => `    ${module}_temp_path ${dir}/${module};`)
+    .join('\n');
+  const servers = nodes
+    .map((node) => `        server ${new URL(node.base).host} max_fails=3 fail_timeout=10s;`)
+    .join('\n');
+  const config = template
+    .replaceAll('@DIR@', dir)
+    .replace('@LISTEN@', `127.0.0.1:${port}`)
+    .replace('@SERVERS@', servers)
+    .replace('@MORE_TEMP_PATHS@', more);
+  const file = path.join(dir, 'nginx.conf');
+  await writeFile(file, config);
+  const child = start(bin, ['-c', file, '-p', dir], 'nginx');
+  const base = `http://127.0.0.1:${port}`;
+  await until('nginx to serve /healthz', 10_000, async () => {
+    if (child.exitCode !== null) throw new Error(`nginx exited:\n${child.log()}`);
+    return (await fetch(`${base}/healthz`)).status === 200;
+  });
+  return { id: 'nginx', base, stop: () => child.kill('SIGKILL') };
 }
 
 export async function launchBrowser() {
