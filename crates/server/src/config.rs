@@ -221,6 +221,17 @@ pub struct Config {
     #[arg(long, env = "SWITCHBOARD_HANDSHAKE_TIMEOUT", default_value = "10s", value_parser = humantime::parse_duration)]
     pub handshake_timeout: Duration,
 
+    /// Whether `GET /demo/` serves the demo page (a reference `conference` client); takes a
+    /// value: `true` or `false`.
+    #[arg(long, env = "SWITCHBOARD_DEMO", default_value_t = true, action = clap::ArgAction::Set)]
+    pub demo: bool,
+
+    /// ICE servers the demo page gives its peer connections: a JSON array of RTCIceServer,
+    /// e.g. `[{"urls":"stun:stun.example.com:3478"}]`; a page's `ice` query parameter wins.
+    /// Without it the page uses host candidates only.
+    #[arg(long, env = "SWITCHBOARD_ICE_SERVERS", value_parser = crate::demo::parse_ice_servers)]
+    pub ice_servers: Option<crate::demo::IceServers>,
+
     /// On SIGTERM or SIGINT, the longest the node takes to close its sockets and exit.
     #[arg(long, env = "SWITCHBOARD_DRAIN_TIMEOUT", default_value = "10s", value_parser = humantime::parse_duration)]
     pub drain_timeout: Duration,

@@ -5,6 +5,7 @@
 mod access;
 mod conference;
 mod config;
+mod demo;
 mod http;
 mod limits;
 mod listen;
@@ -90,6 +91,11 @@ async fn run(config: Config) -> std::io::Result<()> {
         access.clone(),
     ));
 
+    let demo = demo::DemoSettings::new(config.demo, config.ice_servers.as_ref());
+    if config.demo {
+        log::info!("node {node}: the demo page is at /demo/ (--demo false turns it off)");
+    }
+
     let app_state = state.clone();
     // Every response names the node that served it: through a load balancer, this is how a
     // client (or an operator with curl) sees where a request landed.
@@ -106,6 +112,7 @@ async fn run(config: Config) -> std::io::Result<()> {
             .route("/metrics", web::get().to(http::metrics))
             .route("/conference", web::get().to(conference::upgrade))
             .configure(|service| socketio::configure(&socketio, service))
+            .configure(|service| demo::configure(&demo, service))
             // Last: with the default path "/" the PeerJS scope takes every other path.
             .configure(|service| peerjs::configure(&app_state.peerjs, service))
     })

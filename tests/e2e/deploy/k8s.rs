@@ -555,6 +555,12 @@ async fn the_binary_starts_with_the_deployment_environment() {
         Some(1.0),
         "{scrape} of a connected node:\n{body}"
     );
+    // The demo page is for trying Switchboard out: the Deployment turns it off.
+    let (status, _) = node.http_get("/demo/").await;
+    assert_eq!(
+        status, 404,
+        "deploy/k8s serves the demo page; set SWITCHBOARD_DEMO=false"
+    );
     // The other pods hand this one its Socket.IO requests at the pod IP.
     let lease = redis.cli(&["GET", &format!("switchboard:lease:{pod}")]);
     let lease: Value = serde_json::from_str(&lease.concat()).expect("lease JSON");
