@@ -245,7 +245,7 @@ pub struct SoakArgs {
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..))]
     pub rooms: u32,
     /// Mean stay in a room (each is 0.5 to 1.5 times this).
-    #[arg(long, default_value = "5s", value_parser = humantime::parse_duration)]
+    #[arg(long, default_value = "10s", value_parser = humantime::parse_duration)]
     pub stay: Duration,
     /// Mean gap between two signals of a client.
     #[arg(long, default_value = "250ms", value_parser = humantime::parse_duration)]

@@ -185,11 +185,12 @@ pub async fn run(config: &SoakConfig) -> Result<SoakReport, String> {
         panics.count == 0,
         format!("{} in {} log files", panics.count, panics.logs.len()),
     ));
+    let redis_expected = usize::from(redis_at(config) < config.duration);
     verdicts.push(Check::new(
         "faults",
-        kills.len() as u64 >= expected_kills(config) && redis_restarts.len() == 1,
+        kills.len() as u64 == expected_kills(config) && redis_restarts.len() == redis_expected,
         format!(
-            "{} kills (expected {}), {} Redis restart",
+            "{} kills (expected {}), {} Redis restart (expected {redis_expected})",
             kills.len(),
             expected_kills(config),
             redis_restarts.len()
@@ -218,6 +219,11 @@ pub async fn run(config: &SoakConfig) -> Result<SoakReport, String> {
     })
 }
 
+/// When Redis restarts, from the start of the run.
+fn redis_at(config: &SoakConfig) -> Duration {
+    config.redis_restart_at.unwrap_or(config.duration / 2)
+}
+
 /// Kills fall at `warmup + k × kill_every` before the end.
 fn expected_kills(config: &SoakConfig) -> u64 {
     let main = config.duration.saturating_sub(config.warmup);
@@ -240,8 +246,7 @@ async fn inject_faults(
     start: Ns,
     until: Ns,
 ) -> Result<(Vec<(Ns, usize)>, Vec<Ns>), String> {
-    let redis_at = config.redis_restart_at.unwrap_or(config.duration / 2);
-    let mut redis_due = Some(start + nanos(redis_at)).filter(|at| *at < until);
+    let mut redis_due = Some(start + nanos(redis_at(config))).filter(|at| *at < until);
     let mut next_kill = start + nanos(config.warmup) + nanos(config.kill_every);
     let (mut kills, mut restarts) = (Vec::new(), Vec::new());
     let settle = nanos(config.fault_settle);
@@ -290,7 +295,7 @@ fn settings(config: &SoakConfig) -> serde_json::Value {
         "duration": text(config.duration),
         "warmup": text(config.warmup),
         "kill_every": text(config.kill_every),
-        "redis_restart_at": text(config.redis_restart_at.unwrap_or(config.duration / 2)),
+        "redis_restart_at": text(redis_at(config)),
         "clients": config.clients,
         "rooms": config.churn.rooms,
         "stay": text(config.churn.stay),
