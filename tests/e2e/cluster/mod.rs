@@ -14,4 +14,5 @@ mod membership;
 mod redis_outage;
 mod rooms;
 mod routing;
+mod soak;
 mod through_nginx;
