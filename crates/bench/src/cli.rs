@@ -2,14 +2,19 @@
 //! their translation into the library's scenario configurations.
 
 use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
+use switchboard_bench::clock::nanos;
+use switchboard_bench::dialect::run_id;
 use switchboard_bench::net::{loopback_sources, parse_addr};
+use switchboard_bench::soak::churn::ChurnConfig;
+use switchboard_bench::soak::ledger::Window;
 use switchboard_bench::{
     Common, ConnectConfig, Dialect, IdleConfig, LatencyConfig, Pacing, Placement, Protocol,
-    RelayConfig, Size,
+    RelayConfig, Size, SoakConfig,
 };
 
 #[derive(Parser, Debug)]
@@ -43,6 +48,10 @@ pub enum Command {
     /// relay or latency with each pair's peers on two servers (sender on A, receiver on B).
     #[command(subcommand)]
     Cluster(ClusterCommand),
+    /// Churn against a 3-node cluster with Redis that it starts itself, killing a node
+    /// every --kill-every and restarting Redis once; checks delivery, leftovers, memory and
+    /// panics at the end (exit status 1 when a check fails).
+    Soak(SoakArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -207,6 +216,121 @@ pub struct IdleArgs {
     /// Wait after the last connection opened before reading the servers' memory.
     #[arg(long, default_value = "3s", value_parser = humantime::parse_duration)]
     pub settle: Duration,
+}
+
+#[derive(Args, Debug)]
+pub struct SoakArgs {
+    /// The `switchboard` binary to run [default: the one next to this program].
+    #[arg(long)]
+    pub server_bin: Option<PathBuf>,
+    /// Where the nodes' and Redis's logs go [default: a new directory under the temp dir].
+    #[arg(long)]
+    pub run_dir: Option<PathBuf>,
+    /// The whole run, warm-up included.
+    #[arg(long, default_value = "10m", value_parser = humantime::parse_duration)]
+    pub duration: Duration,
+    /// Churn without faults first; the memory baseline is read after it.
+    #[arg(long, default_value = "30s", value_parser = humantime::parse_duration)]
+    pub warmup: Duration,
+    /// kill -9 a node (n1, n2 in turn; n3 is the memory witness) and restart it this often.
+    #[arg(long, default_value = "60s", value_parser = humantime::parse_duration)]
+    pub kill_every: Duration,
+    /// When to kill -9 Redis and restart it empty, from the start [default: half-way].
+    #[arg(long, value_parser = humantime::parse_duration)]
+    pub redis_restart_at: Option<Duration>,
+    /// Clients churning at once.
+    #[arg(long, default_value_t = 60)]
+    pub clients: usize,
+    /// Rooms they pick from.
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..))]
+    pub rooms: u32,
+    /// Mean stay in a room (each is 0.5 to 1.5 times this).
+    #[arg(long, default_value = "10s", value_parser = humantime::parse_duration)]
+    pub stay: Duration,
+    /// Mean gap between two signals of a client.
+    #[arg(long, default_value = "250ms", value_parser = humantime::parse_duration)]
+    pub signal_every: Duration,
+    /// Share of stays that end with an abrupt drop (no leave, no close frame).
+    #[arg(long, default_value_t = 0.3)]
+    pub drop_ratio: f64,
+    /// Longest wait for a connect or an answer to join or leave.
+    #[arg(long, default_value = "5s", value_parser = humantime::parse_duration)]
+    pub timeout: Duration,
+    /// The nodes' --cluster-heartbeat.
+    #[arg(long, default_value = "500ms", value_parser = humantime::parse_duration)]
+    pub heartbeat: Duration,
+    /// A node or Redis counts as down for the loss check until this long after it is back.
+    #[arg(long, default_value = "5s", value_parser = humantime::parse_duration)]
+    pub fault_settle: Duration,
+    /// A signal must arrive if both ends were members from this long before the send…
+    #[arg(long, default_value = "1s", value_parser = humantime::parse_duration)]
+    pub before: Duration,
+    /// …to this long after it.
+    #[arg(long, default_value = "2s", value_parser = humantime::parse_duration)]
+    pub grace: Duration,
+    /// Longest wait for the rooms, connections and keys to reach zero at the end.
+    #[arg(long, default_value = "30s", value_parser = humantime::parse_duration)]
+    pub settle: Duration,
+    /// Largest growth of the witness's RSS over its baseline, in percent.
+    #[arg(long, default_value_t = 10.0)]
+    pub rss_tolerance: f64,
+    /// Seed of the clients' choices.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+}
+
+impl SoakArgs {
+    pub fn config(&self) -> Result<SoakConfig, String> {
+        let server_bin = match &self.server_bin {
+            Some(path) => path.clone(),
+            None => sibling_server()?,
+        };
+        let run_dir = self
+            .run_dir
+            .clone()
+            .unwrap_or_else(|| std::env::temp_dir().join(format!("switchboard-soak-{}", run_id())));
+        Ok(SoakConfig {
+            server_bin,
+            run_dir,
+            duration: self.duration,
+            warmup: self.warmup,
+            kill_every: self.kill_every,
+            redis_restart_at: self.redis_restart_at,
+            clients: self.clients,
+            churn: ChurnConfig {
+                nodes: Vec::new(),
+                rooms: self.rooms,
+                stay: self.stay,
+                signal_every: self.signal_every,
+                drop_ratio: self.drop_ratio,
+                path: "/conference".into(),
+                timeout: self.timeout,
+            },
+            heartbeat: self.heartbeat,
+            fault_settle: self.fault_settle,
+            window: Window {
+                before_ns: nanos(self.before),
+                grace_ns: nanos(self.grace),
+            },
+            end_settle: self.settle,
+            rss_tolerance: self.rss_tolerance / 100.0,
+            seed: self.seed,
+        })
+    }
+}
+
+/// `switchboard` in this program's directory (cargo builds both into one).
+fn sibling_server() -> Result<PathBuf, String> {
+    let exe = std::env::current_exe().map_err(|err| format!("where am I: {err}"))?;
+    let server = exe.with_file_name("switchboard");
+    if server.is_file() {
+        Ok(server)
+    } else {
+        Err(format!(
+            "no {}: build it (cargo build -p switchboard-server) or give --server-bin",
+            server.display()
+        ))
+    }
 }
 
 impl CommonArgs {

@@ -17,6 +17,7 @@ pub mod payload;
 pub mod peer;
 pub mod report;
 pub mod scenario;
+pub mod soak;
 pub mod stamp;
 pub mod template;
 
@@ -28,4 +29,5 @@ pub use scenario::connect::ConnectConfig;
 pub use scenario::idle::IdleConfig;
 pub use scenario::latency::LatencyConfig;
 pub use scenario::relay::RelayConfig;
+pub use scenario::soak::SoakConfig;
 pub use scenario::{Common, Placement};

@@ -9,8 +9,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use cli::{Cli, ClusterCommand, Command};
-use switchboard_bench::scenario::{connect, idle, latency, relay};
+use cli::{Cli, ClusterCommand, Command, SoakArgs};
+use switchboard_bench::scenario::{connect, idle, latency, relay, soak};
 use switchboard_bench::{Placement, Report};
 
 fn main() -> ExitCode {
@@ -33,6 +33,9 @@ fn main() -> ExitCode {
         }
     };
     let json = cli.json;
+    if let Command::Soak(args) = &cli.command {
+        return soak(args, json, &runtime);
+    }
     let report = match runtime.block_on(run(cli)) {
         Ok(report) => report,
         Err(err) => {
@@ -48,6 +51,31 @@ fn main() -> ExitCode {
     // A closed stdout (`| head`) is not worth a panic.
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
     ExitCode::SUCCESS
+}
+
+/// Runs the soak; the exit status is 1 when a check failed or the run could not finish.
+fn soak(args: &SoakArgs, json: bool, runtime: &tokio::runtime::Runtime) -> ExitCode {
+    let report = args
+        .config()
+        .and_then(|config| runtime.block_on(soak::run(&config)));
+    let report = match report {
+        Ok(report) => report,
+        Err(err) => {
+            eprintln!("switchboard-bench soak: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let text = if json {
+        format!("{}\n", report.to_json())
+    } else {
+        report.to_string()
+    };
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    if report.passed {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
 }
 
 async fn run(cli: Cli) -> Result<Report, String> {
@@ -81,5 +109,6 @@ async fn run(cli: Cli) -> Result<Report, String> {
             let common = args.common.common(threads);
             latency::run(&args.load.config(common, args.servers.placement())).await
         }
+        Command::Soak(_) => Err("soak runs apart".into()),
     }
 }

@@ -14,5 +14,6 @@ mod membership;
 mod redis_outage;
 mod rooms;
 mod routing;
+mod soak;
 mod through_nginx;
 mod tls;

@@ -1,5 +1,6 @@
 //! The scenarios, each a bounded run that returns a `Report`: `relay` (closed loop),
-//! `latency` (open loop), `connect` (connection storm) and `idle` (held connections).
+//! `latency` (open loop), `connect` (connection storm), `idle` (held connections); and
+//! `soak` (churn against a cluster under faults, see `crate::soak`), with its own report.
 //! `cluster` is `relay` or `latency` with the two peers of each pair on different
 //! servers. What they share is here: the settings every scenario takes, opening pairs,
 //! collecting the peers' results and closing sockets.
@@ -8,6 +9,7 @@ pub mod connect;
 pub mod idle;
 pub mod latency;
 pub mod relay;
+pub mod soak;
 
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
