@@ -111,7 +111,7 @@ const CONFERENCE_PIECES: &[&str] = &[
 ];
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(512))]
+    #![proptest_config(ProptestConfig::with_cases(256))]
 
     #[test]
     fn conference_parse_frame_never_panics(frame in any::<String>()) {
@@ -286,7 +286,7 @@ fn percent_encode(text: &str) -> String {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(512))]
+    #![proptest_config(ProptestConfig::with_cases(256))]
 
     #[test]
     fn peerjs_parsers_never_panic(text in any::<String>()) {
@@ -415,7 +415,7 @@ fn xhr2_payload(packets: &[Packet]) -> Vec<u8> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(512))]
+    #![proptest_config(ProptestConfig::with_cases(256))]
 
     #[test]
     fn socketio_decoders_never_panic_on_bytes(bytes in vec(any::<u8>(), 0..64)) {
@@ -524,7 +524,7 @@ fn namespace() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(512))]
+    #![proptest_config(ProptestConfig::with_cases(256))]
 
     #[test]
     fn sio_decode_never_panics_on_protocol_pieces(
