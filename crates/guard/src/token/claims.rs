@@ -1,8 +1,9 @@
 //! The claims this server reads from a verified token, and the time checks on them.
 //!
-//! jsonwebtoken checks `exp` and `nbf` against the system clock only, so its time checks are
-//! switched off (see `keys.rs`) and done here against the `now` the caller passes: tests pick
-//! their instant, and the rules are ours to read. `exp` is required (a token without one could
+//! jsonwebtoken only checks the signature (see `verify` in `mod.rs`): its own claim checks
+//! use the system clock, and its reading of the claims refuses some signed tokens as malformed
+//! JSON. The times are checked here against the `now` the caller passes: tests pick their
+//! instant, and the rules are ours to read. `exp` is required (a token without one could
 //! never be revoked), `nbf` and `iat` are honoured when present, all with the same leeway for
 //! clock skew between issuer and server.
 

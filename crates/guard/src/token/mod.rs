@@ -75,7 +75,8 @@ impl Verifier {
         if token.is_empty() {
             return Err(TokenError::MissingToken);
         }
-        let name = header_algorithm(token)?;
+        let parts = Parts::split(token)?;
+        let name = header_algorithm(parts.header)?;
         let algorithm: Option<Algorithm> = name.parse().ok();
         let mut candidates = self
             .keys
@@ -88,12 +89,18 @@ impl Verifier {
             return Err(TokenError::unsupported_algorithm(&name));
         }
         for key in candidates {
-            match jsonwebtoken::decode::<serde_json::Value>(token, &key.key, &key.validation) {
-                Ok(data) => {
-                    return Claims::from_json(data.claims)?.into_grant(now, self.leeway_secs);
-                }
+            // Only the signature is the library's: `jsonwebtoken::decode` also reads the
+            // claims its own way and calls a signed `"nbf": [..]` malformed JSON, where it is
+            // an invalid claim (found by the `jwt` fuzz target).
+            match jsonwebtoken::crypto::verify(
+                parts.signature,
+                parts.signed.as_bytes(),
+                &key.key,
+                key.algorithm,
+            ) {
+                Ok(true) => return claims(parts.payload)?.into_grant(now, self.leeway_secs),
                 // Rotation: the next key of the same algorithm may be the one.
-                Err(e) if matches!(e.kind(), ErrorKind::InvalidSignature) => continue,
+                Ok(false) => continue,
                 Err(e) => return Err(library_error(e.kind())),
             }
         }
@@ -101,17 +108,37 @@ impl Verifier {
     }
 }
 
+/// The three dot-separated parts of a compact JWT, and the `header.payload` text they sign.
+struct Parts<'a> {
+    header: &'a str,
+    payload: &'a str,
+    signature: &'a str,
+    signed: &'a str,
+}
+
+impl<'a> Parts<'a> {
+    fn split(token: &'a str) -> Result<Self, TokenError> {
+        let malformed = || TokenError::Malformed("a JWT has three dot-separated parts");
+        let (signed, signature) = token.rsplit_once('.').ok_or_else(malformed)?;
+        let (header, payload) = signed.split_once('.').ok_or_else(malformed)?;
+        if payload.contains('.') {
+            return Err(malformed());
+        }
+        Ok(Parts {
+            header,
+            payload,
+            signature,
+            signed,
+        })
+    }
+}
+
 /// Reads the header's `alg` ourselves: jsonwebtoken's header type has no `none`, so through it
 /// `alg: none` would be indistinguishable from garbage.
-fn header_algorithm(token: &str) -> Result<String, TokenError> {
+fn header_algorithm(header: &str) -> Result<String, TokenError> {
     #[derive(Deserialize)]
     struct Header {
         alg: String,
-    }
-    let mut parts = token.split('.');
-    let header = parts.next().unwrap_or_default();
-    if parts.count() != 2 {
-        return Err(TokenError::Malformed("a JWT has three dot-separated parts"));
     }
     let json = URL_SAFE_NO_PAD
         .decode(header)
@@ -119,6 +146,20 @@ fn header_algorithm(token: &str) -> Result<String, TokenError> {
     let header: Header = serde_json::from_slice(&json)
         .map_err(|_| TokenError::Malformed("the header is not a JSON object with an alg"))?;
     Ok(header.alg)
+}
+
+/// The claims of a token whose signature was verified: a JSON object (else the token is
+/// malformed), whose claims of the wrong type are invalid claims.
+fn claims(payload: &str) -> Result<Claims, TokenError> {
+    let json = URL_SAFE_NO_PAD
+        .decode(payload)
+        .map_err(|_| TokenError::Malformed("a part is not base64url"))?;
+    match serde_json::from_slice(&json) {
+        Ok(object @ serde_json::Value::Object(_)) => Claims::from_json(object),
+        _ => Err(TokenError::Malformed(
+            "the header or claims are not a JSON object",
+        )),
+    }
 }
 
 /// Maps the library's refusals other than a wrong signature.
@@ -131,5 +172,40 @@ fn library_error(kind: &ErrorKind) -> TokenError {
         }
         // Nothing else should reach here with a key that loaded; refuse, whatever it is.
         _ => TokenError::BadSignature,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Found by the `jwt` fuzz target: a token correctly signed (HS256, `fuzz-secret`) whose
+    /// `nbf` is an array. jsonwebtoken's `decode` refused it as malformed JSON; it is a token
+    /// with an invalid claim.
+    #[test]
+    fn a_signed_token_with_a_non_numeric_nbf_has_invalid_claims() {
+        let token = "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.\
+                     eyJddWoiOiIjbGljZSIsImV4MCI6MTkwMDAwMDAwMCwibmJmIjpbImxvYmI0Mi0qIl19.\
+                     c3kZMdJt52aMvuLiMtHC-pVm04Lor_QtZ6yTljG3tz0";
+        let verifier = Verifier::new(&KeySet {
+            secrets: vec![b"fuzz-secret".to_vec()],
+            ..KeySet::default()
+        })
+        .unwrap();
+        let err = verifier.verify(token, 1_800_000_000).unwrap_err();
+        assert_eq!(err.code(), "invalid_claims", "{err}");
+    }
+
+    #[test]
+    fn a_jwt_has_exactly_three_parts() {
+        for token in ["a", "a.b", "a.b.c.d", ".."] {
+            let parts = Parts::split(token);
+            assert_eq!(parts.is_ok(), token == "..", "{token}");
+        }
+        let parts = Parts::split("h.p.s").unwrap();
+        assert_eq!(
+            (parts.header, parts.payload, parts.signature, parts.signed),
+            ("h", "p", "s", "h.p")
+        );
     }
 }
