@@ -25,12 +25,14 @@ pub fn rig() -> Option<PathBuf> {
 
 async fn run(client: &str, transports: &str) {
     let Some(rig) = rig() else { return };
-    // Short heartbeats, so the idle second spans several of them.
+    // Short heartbeats, so the idle second spans several of them; a timeout long enough
+    // that a Node client stalled by a busy machine is not taken for a dead one (500 ms
+    // failed once under a loaded CI run).
     let server = Server::start(&[
         "--socketio-ping-interval",
         "300ms",
         "--socketio-ping-timeout",
-        "500ms",
+        "3s",
     ]);
     let addr = server.next_addr();
     let mut command = tokio::process::Command::new("node");
