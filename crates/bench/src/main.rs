@@ -36,15 +36,16 @@ fn main() -> ExitCode {
     if let Command::Soak(args) = &cli.command {
         return soak(args, json, &runtime);
     }
-    let report = match runtime.block_on(run(cli)) {
-        Ok(report) => report,
-        Err(err) => {
-            eprintln!("switchboard-bench: {err}");
-            return ExitCode::FAILURE;
-        }
-    };
+    match runtime.block_on(run(cli)) {
+        Ok(report) => print(json, &report.to_json(), &report),
+        Err(err) => print_error("switchboard-bench", &err),
+    }
+}
+
+/// Prints a report as one JSON line (`--json`) or as its human table; `SUCCESS`.
+fn print(json: bool, as_json: &str, report: &impl std::fmt::Display) -> ExitCode {
     let text = if json {
-        format!("{}\n", report.to_json())
+        format!("{as_json}\n")
     } else {
         report.to_string()
     };
@@ -53,28 +54,23 @@ fn main() -> ExitCode {
     ExitCode::SUCCESS
 }
 
+fn print_error(what: &str, err: &str) -> ExitCode {
+    eprintln!("{what}: {err}");
+    ExitCode::FAILURE
+}
+
 /// Runs the soak; the exit status is 1 when a check failed or the run could not finish.
 fn soak(args: &SoakArgs, json: bool, runtime: &tokio::runtime::Runtime) -> ExitCode {
     let report = args
         .config()
         .and_then(|config| runtime.block_on(soak::run(&config)));
-    let report = match report {
-        Ok(report) => report,
-        Err(err) => {
-            eprintln!("switchboard-bench soak: {err}");
-            return ExitCode::FAILURE;
+    match report {
+        Ok(report) if report.passed => print(json, &report.to_json(), &report),
+        Ok(report) => {
+            print(json, &report.to_json(), &report);
+            ExitCode::FAILURE
         }
-    };
-    let text = if json {
-        format!("{}\n", report.to_json())
-    } else {
-        report.to_string()
-    };
-    let _ = std::io::stdout().lock().write_all(text.as_bytes());
-    if report.passed {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
+        Err(err) => print_error("switchboard-bench soak", &err),
     }
 }
 
