@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use crate::harness::{Server, node_rig};
-use crate::socketio::stock_client::rig;
+use crate::socketio::stock_client::{every_client_and_transport, rig};
 
 const RUN_TIMEOUT: Duration = Duration::from_secs(40);
 
@@ -33,32 +33,4 @@ async fn run(client: &str, transports: &str) {
     flow(&server, (url.clone(), url), client, transports).await;
 }
 
-#[tokio::test]
-async fn client_4_polling() {
-    run("4", "polling").await;
-}
-
-#[tokio::test]
-async fn client_4_websocket() {
-    run("4", "websocket").await;
-}
-
-#[tokio::test]
-async fn client_4_default_upgrades() {
-    run("4", "default").await;
-}
-
-#[tokio::test]
-async fn client_2_polling() {
-    run("2", "polling").await;
-}
-
-#[tokio::test]
-async fn client_2_websocket() {
-    run("2", "websocket").await;
-}
-
-#[tokio::test]
-async fn client_2_default_upgrades() {
-    run("2", "default").await;
-}
+every_client_and_transport!(run);

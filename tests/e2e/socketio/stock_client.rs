@@ -53,35 +53,45 @@ async fn run(client: &str, transports: &str) {
     }
 }
 
-#[tokio::test]
-async fn client_4_polling() {
-    run("4", "polling").await;
-}
+/// One test per stock client version (4.x, 2.x) and transport setting (`polling`,
+/// `websocket`, the default upgrade), each calling `$run(client, transports)`: the matrix
+/// every stock socket.io-client suite runs.
+macro_rules! every_client_and_transport {
+    ($run:ident) => {
+        #[tokio::test]
+        async fn client_4_polling() {
+            $run("4", "polling").await;
+        }
 
-#[tokio::test]
-async fn client_4_websocket() {
-    run("4", "websocket").await;
-}
+        #[tokio::test]
+        async fn client_4_websocket() {
+            $run("4", "websocket").await;
+        }
 
-#[tokio::test]
-async fn client_4_default_upgrades() {
-    run("4", "default").await;
-}
+        #[tokio::test]
+        async fn client_4_default_upgrades() {
+            $run("4", "default").await;
+        }
 
-#[tokio::test]
-async fn client_2_polling() {
-    run("2", "polling").await;
-}
+        #[tokio::test]
+        async fn client_2_polling() {
+            $run("2", "polling").await;
+        }
 
-#[tokio::test]
-async fn client_2_websocket() {
-    run("2", "websocket").await;
-}
+        #[tokio::test]
+        async fn client_2_websocket() {
+            $run("2", "websocket").await;
+        }
 
-#[tokio::test]
-async fn client_2_default_upgrades() {
-    run("2", "default").await;
+        #[tokio::test]
+        async fn client_2_default_upgrades() {
+            $run("2", "default").await;
+        }
+    };
 }
+pub(crate) use every_client_and_transport;
+
+every_client_and_transport!(run);
 
 /// A drain ends the stock client's connection as a transport close, which it reconnects
 /// from: a WebSocket closed with 1001, a held poll answered with the `close` packet.
