@@ -16,7 +16,7 @@ use actix::Recipient;
 use futures_util::future::Either;
 
 use crate::bridge::{
-    Bridge, BridgeError, ClaimOutcome, PeerAddress, PeerMessage, PeerSink, Queued,
+    Bridge, BridgeError, BridgeFuture, ClaimOutcome, PeerAddress, PeerMessage, PeerSink, Queued,
 };
 use crate::{Deliver, Event, Payload, PeerId};
 
@@ -147,15 +147,22 @@ impl Directory {
         }
     }
 
-    /// Gives up `peer`, unless a newer session took it over from `inbox`.
-    pub fn release(&self, peer: &PeerAddress, inbox: &Recipient<Deliver>) {
+    /// Gives up `peer`, unless a newer session took it over from `inbox`. The release takes
+    /// effect here at once; the future resolves once it has reached the cluster too (bounded
+    /// by the bridge), so a session that waits for it before closing its socket lets the
+    /// client claim the id again on any node as soon as it sees the close.
+    pub fn release(&self, peer: &PeerAddress, inbox: &Recipient<Deliver>) -> BridgeFuture<()> {
         let mut peers = self.index.write();
         if !peers.get(peer).is_some_and(|held| held.inbox == *inbox) {
-            return;
+            return Box::pin(std::future::ready(Ok(())));
         }
-        if let Some(held) = peers.remove(peer) {
-            drop(peers);
-            self.bridge.release_peer(peer, &held.token);
+        match peers.remove(peer) {
+            Some(held) => {
+                drop(peers);
+                self.bridge.release_peer(peer, &held.token);
+                self.bridge.published()
+            }
+            None => Box::pin(std::future::ready(Ok(()))),
         }
     }
 

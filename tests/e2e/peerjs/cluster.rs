@@ -187,6 +187,24 @@ async fn an_id_taken_over_across_nodes_is_free_on_the_old_node_once_its_holder_l
     next.expect_none().await;
 }
 
+/// A client that closed its socket and, once the close is done, opens the same id with a
+/// new token on another node (a new `Peer` behind a load balancer) gets OPEN: the old node
+/// releases the id in Redis before it answers the close.
+#[tokio::test]
+async fn an_id_is_free_on_every_node_once_its_close_is_answered() {
+    let cluster = PeerjsCluster::start(&[]).await;
+    for round in 0..50 {
+        let (first, then) = (round % 2, 1 - round % 2);
+        let holder = PeerClient::open(cluster.addr(first), "a", &format!("first-{round}")).await;
+        holder.close().await;
+        let mut next = PeerClient::connect(cluster.addr(then), "a", &format!("then-{round}"))
+            .await
+            .named(&format!("a again, round {round}"));
+        next.expect_next(&open()).await;
+        next.close().await;
+    }
+}
+
 #[tokio::test]
 async fn a_message_for_an_id_taken_over_then_left_waits_for_it() {
     let cluster = PeerjsCluster::start(&["--peerjs-expire-timeout", "60000"]).await;

@@ -90,8 +90,8 @@ pub trait Bridge: Send + Sync + 'static {
     /// that the cluster cannot be reached now, and a sent event is delivered at most once.
     fn publish(&self, event: ClusterEvent) -> Result<(), BridgeError>;
 
-    /// Resolves once every event published before the call has reached the cluster, or
-    /// failed to. A room answers a join only then, so a join on another node that follows
+    /// Resolves once every event published (and every id or room released) before the call
+    /// has reached the cluster, or failed to. A room answers a join only then, so a join on another node that follows
     /// the answer finds this member. A bridge whose `publish` takes effect at once (the
     /// in-memory one) keeps this default.
     fn published(&self) -> BridgeFuture<()> {

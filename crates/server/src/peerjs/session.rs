@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use actix::prelude::*;
 use actix_web::{HttpRequest, HttpResponse, web};
 use actix_ws::{AggregatedMessage, ProtocolError as WsError};
-use switchboard_core::bridge::PeerAddress;
+use switchboard_core::bridge::{BridgeFuture, PeerAddress};
 use switchboard_core::{ClaimError, Deliver, Event, Hub, PeerId, Sent};
 use switchboard_protocol::peerjs::{self as wire, ClientMessage, RelayKind};
 
@@ -293,8 +293,9 @@ impl Actor for PeerjsSession {
     }
 
     fn stopped(&mut self, _: &mut Self::Context) {
+        // Still claimed when the connection was lost rather than closed: nobody waits.
         if self.claimed {
-            self.hub.directory().release(&self.address, &self.inbox);
+            drop(self.hub.directory().release(&self.address, &self.inbox));
         }
         if let Some(key) = self.connection_key.take() {
             self.connections.remove(key);
@@ -316,6 +317,13 @@ impl SocketSession for PeerjsSession {
 
     fn label(&self) -> String {
         format!("peerjs {}", self.id())
+    }
+
+    /// The id is released before the close, so a client that reconnects (on any node) with a
+    /// new token once it sees its socket close is not told ID-TAKEN.
+    fn settle_before_close(&mut self) -> Option<BridgeFuture<()>> {
+        std::mem::take(&mut self.claimed)
+            .then(|| self.hub.directory().release(&self.address, &self.inbox))
     }
 }
 

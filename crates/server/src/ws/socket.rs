@@ -6,6 +6,7 @@
 use actix::{Actor, ActorContext, Context};
 use actix_web::{HttpRequest, HttpResponse, web};
 use bytestring::ByteString;
+use switchboard_core::bridge::BridgeFuture;
 
 use super::{CloseCode, Incoming, Outbox};
 use crate::access::Admission;
@@ -45,10 +46,29 @@ pub trait SocketSession: Actor<Context = Context<Self>> {
         ctx.stop();
     }
 
-    /// Closes the socket after what is queued, and stops the session.
+    /// What must reach the cluster before the client sees its socket close (e.g. the release
+    /// of its id), so that a client which reconnects on seeing the close finds it done.
+    /// Called once, when the session closes its socket; the session must not repeat the
+    /// work when it stops.
+    fn settle_before_close(&mut self) -> Option<BridgeFuture<()>> {
+        None
+    }
+
+    /// Closes the socket after what is queued (and after what must settle first), and stops
+    /// the session.
     fn close_socket(&mut self, code: CloseCode, description: &str, ctx: &mut Context<Self>) {
         if let Some(outbox) = self.outbox_slot().take() {
-            outbox.close(code, description);
+            match self.settle_before_close() {
+                Some(settling) => {
+                    let description = description.to_owned();
+                    // The bridge bounds the wait; the socket closes whatever the outcome.
+                    actix::spawn(async move {
+                        let _ = settling.await;
+                        outbox.close(code, &description);
+                    });
+                }
+                None => outbox.close(code, description),
+            }
         }
         ctx.stop();
     }
