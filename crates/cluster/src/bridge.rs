@@ -44,6 +44,11 @@ pub(crate) struct Shared {
     pub peer_sink: Mutex<Option<Weak<dyn PeerSink>>>,
     /// Owners on this node of owned rooms, re-asserted like members.
     pub local_owners: Mutex<HashMap<RoomId, PeerInfo>>,
+    /// Every live node reads wire format 2 (`compact.rs`), as their leases said at the last
+    /// heartbeat: frames are written in it. False until the first heartbeat has read them.
+    pub compact: AtomicBool,
+    /// The start of every peer channel's name, to tell their messages from the rest.
+    pub peer_channel_prefix: String,
 }
 
 pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -53,8 +58,9 @@ pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Shared {
-    pub(crate) fn peer_channel_prefix(&self) -> String {
-        self.keys.peer_channel_prefix()
+    /// Whether to write frames in wire format 2.
+    pub(crate) fn writes_compact(&self) -> bool {
+        self.compact.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     pub(crate) fn unreachable() -> BridgeError {
@@ -102,6 +108,7 @@ impl RedisBridge {
         let redis = ConnectionManager::new_lazy_with_config(client, manager_config)
             .map_err(|err| err.to_string())?;
         let (ops, op_receiver) = mpsc::unbounded_channel();
+        let peer_channel_prefix = Keys::new(&config.prefix).peer_channel_prefix();
         let shared = Arc::new(Shared {
             keys: Keys::new(&config.prefix),
             node,
@@ -115,6 +122,8 @@ impl RedisBridge {
             local_peers: Mutex::default(),
             peer_sink: Mutex::default(),
             local_owners: Mutex::default(),
+            compact: AtomicBool::new(false),
+            peer_channel_prefix,
         });
         metrics::gauge!("switchboard_redis_connected").set(0.0);
         tokio::spawn(crate::writer::run(shared.clone(), op_receiver));

@@ -1,32 +1,34 @@
 //! The inbound task: turns Redis pushes (pub/sub messages, and the client's own disconnection
 //! notice) into events for this node's rooms.
 
-use std::sync::Arc;
 use std::sync::atomic::Ordering;
+use std::sync::{Arc, Weak};
 
+use bytes::Bytes;
 use redis::{PushInfo, PushKind, Value};
-use switchboard_core::bridge::FromCluster;
+use switchboard_core::bridge::{FromCluster, PeerMessage, Queued};
 use tokio::sync::mpsc;
 
 use crate::bridge::{Shared, lock};
-use crate::wire::{Envelope, PeerEnvelope, PeerWire};
+use crate::wire::{self, ToPeer};
 use crate::writer::Op;
-use std::sync::Weak;
-use switchboard_core::PeerId;
-use switchboard_core::bridge::PeerAddress;
-use switchboard_core::bridge::Queued;
 
 pub(crate) async fn run(shared: Arc<Shared>, mut pushes: mpsc::UnboundedReceiver<PushInfo>) {
     while let Some(push) = pushes.recv().await {
         match push.kind {
             PushKind::Message => {
-                if let [channel, payload, ..] = push.data.as_slice() {
-                    let is_peer = text(channel)
-                        .is_some_and(|channel| channel.starts_with(&shared.peer_channel_prefix()));
+                let mut data = push.data.into_iter();
+                if let (Some(channel), Some(payload)) = (data.next(), data.next()) {
+                    let is_peer = bytes_of(&channel).is_some_and(|channel| {
+                        channel.starts_with(shared.peer_channel_prefix.as_bytes())
+                    });
+                    let Some(payload) = into_bytes(payload) else {
+                        continue;
+                    };
                     if is_peer {
-                        dispatch_to_peer(&shared, payload);
+                        dispatch_to_peer(&shared, &payload);
                     } else {
-                        dispatch(&shared, payload);
+                        dispatch(&shared, &payload);
                     }
                 }
             }
@@ -39,7 +41,7 @@ pub(crate) async fn run(shared: Arc<Shared>, mut pushes: mpsc::UnboundedReceiver
     }
 }
 
-fn bytes(value: &Value) -> Option<&[u8]> {
+fn bytes_of(value: &Value) -> Option<&[u8]> {
     match value {
         Value::BulkString(bytes) => Some(bytes.as_slice()),
         Value::SimpleString(text) => Some(text.as_bytes()),
@@ -47,37 +49,40 @@ fn bytes(value: &Value) -> Option<&[u8]> {
     }
 }
 
-fn text(value: &Value) -> Option<&str> {
-    bytes(value).and_then(|bytes| std::str::from_utf8(bytes).ok())
+/// The message's bytes, taken over without a copy: a relayed frame is a slice of them.
+fn into_bytes(value: Value) -> Option<Bytes> {
+    match value {
+        Value::BulkString(bytes) => Some(Bytes::from(bytes)),
+        Value::SimpleString(text) => Some(Bytes::from(text)),
+        _ => None,
+    }
 }
 
-fn dispatch_to_peer(shared: &Shared, payload: &Value) {
-    let Some(bytes) = bytes(payload) else { return };
-    let envelope: PeerEnvelope = match serde_json::from_slice(bytes) {
-        Ok(envelope) => envelope,
+fn dispatch_to_peer(shared: &Shared, bytes: &Bytes) {
+    let ToPeer {
+        peer,
+        message,
+        keep,
+    } = match wire::read_peer_message(bytes) {
+        Ok(read) => read,
         Err(err) => {
             log::warn!("cluster: unreadable peer message ignored: {err}");
             return;
         }
     };
     metrics::counter!("switchboard_cluster_received_total").increment(1);
-    let peer = PeerAddress::new(envelope.space, PeerId::new(envelope.to));
-    let requeue = match &envelope.body {
-        PeerWire::Direct {
-            from,
-            payload,
-            keep_ms: Some(keep_ms),
-        } => Some((
+    let requeue = match (&message, keep) {
+        (PeerMessage::Direct { from, payload }, Some(expires_in)) => Some((
             Queued {
-                from: PeerId::new(from.clone()),
-                payload: payload.clone().into(),
+                from: from.clone(),
+                payload: payload.clone(),
             },
-            std::time::Duration::from_millis(*keep_ms),
+            expires_in,
         )),
         _ => None,
     };
     let sink = lock(&shared.peer_sink).as_ref().and_then(Weak::upgrade);
-    let delivered = sink.is_some_and(|sink| sink.deliver(&peer, envelope.body.into()));
+    let delivered = sink.is_some_and(|sink| sink.deliver(&peer, message));
     // Subscribed, but the session is not in the directory (yet, or any more): keep the
     // message for the peer's next claim instead of losing it.
     if let (false, Some((message, expires_in))) = (delivered, requeue) {
@@ -89,21 +94,19 @@ fn dispatch_to_peer(shared: &Shared, payload: &Value) {
     }
 }
 
-fn dispatch(shared: &Shared, payload: &Value) {
-    let Some(bytes) = bytes(payload) else { return };
-    let envelope: Envelope = match serde_json::from_slice(bytes) {
-        Ok(envelope) => envelope,
+fn dispatch(shared: &Shared, bytes: &Bytes) {
+    let (origin, event) = match wire::read_event(bytes, &shared.node) {
+        Ok(read) => read,
         Err(err) => {
             log::warn!("cluster: unreadable message ignored: {err}");
             return;
         }
     };
     // A node hears its own room messages back from Redis; it already applied them.
-    if envelope.origin == shared.node.as_str() {
+    if origin == shared.node.as_str() {
         return;
     }
     metrics::counter!("switchboard_cluster_received_total").increment(1);
-    let event = envelope.into_event(&shared.node);
     if let Some(room) = lock(&shared.watched).get(event.room()) {
         room.do_send(FromCluster(event));
     }

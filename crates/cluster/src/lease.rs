@@ -144,9 +144,29 @@ async fn heartbeat(shared: &Shared) -> Result<bool, BridgeError> {
     Ok(existed)
 }
 
+/// What a lease holds: the node, where it can be reached over HTTP (`addresses.rs`), and
+/// the newest wire format it reads (`compact.rs`).
 fn lease_value(shared: &Shared) -> String {
-    serde_json::json!({ "node": shared.node.as_str(), "advertise": shared.config.advertise })
-        .to_string()
+    serde_json::json!({
+        "node": shared.node.as_str(),
+        "advertise": shared.config.advertise,
+        "wire": crate::compact::VERSION,
+    })
+    .to_string()
+}
+
+/// The wire format a lease says its node reads; a lease without one is from a release that
+/// reads format 1 only.
+fn wire_version(lease: &str) -> u64 {
+    #[derive(serde::Deserialize)]
+    struct Lease {
+        #[serde(default)]
+        wire: Option<u64>,
+    }
+    serde_json::from_str::<Lease>(lease)
+        .ok()
+        .and_then(|lease| lease.wire)
+        .unwrap_or(1)
 }
 
 fn lease_options(shared: &Shared) -> redis::SetOptions {
@@ -264,16 +284,18 @@ async fn reap_dead_nodes(shared: &Shared) -> Result<(), BridgeError> {
     .await?;
     let mut pipe = redis::pipe();
     for node in &nodes {
-        pipe.exists(keys.lease(node));
+        pipe.get(keys.lease(node));
     }
-    let alive: Vec<bool> = if nodes.is_empty() {
+    let leases: Vec<Option<String>> = if nodes.is_empty() {
         Vec::new()
     } else {
         timed(shared, pipe.query_async(&mut redis)).await?
     };
     let mut live = Vec::new();
-    for (node, alive) in nodes.into_iter().zip(alive) {
-        if alive {
+    let mut all_compact = true;
+    for (node, lease) in nodes.into_iter().zip(leases) {
+        if let Some(lease) = lease {
+            all_compact &= wire_version(&lease) >= crate::compact::VERSION;
             live.push(node);
             continue;
         }
@@ -300,6 +322,10 @@ async fn reap_dead_nodes(shared: &Shared) -> Result<(), BridgeError> {
         }
     }
     live.sort();
+    if shared.compact.swap(all_compact, Ordering::Relaxed) != all_compact {
+        let format = if all_compact { 2 } else { 1 };
+        log::info!("cluster: relayed frames now travel in wire format {format}");
+    }
     metrics::gauge!("switchboard_cluster_nodes").set(live.len() as f64);
     *lock(&shared.live_nodes) = live;
     Ok(())
@@ -353,4 +379,24 @@ fn add_departure(
     };
     pipe.publish(keys.room_channel(room), envelope.to_json())
         .ignore();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wire_version;
+
+    #[test]
+    fn a_lease_says_which_wire_format_its_node_reads() {
+        assert_eq!(
+            wire_version(r#"{"node":"n1","advertise":null,"wire":2}"#),
+            2
+        );
+        assert_eq!(
+            wire_version(r#"{"node":"n1","advertise":null,"wire":3}"#),
+            3
+        );
+        // The previous release wrote no version: it reads format 1 only.
+        assert_eq!(wire_version(r#"{"node":"n1","advertise":null}"#), 1);
+        assert_eq!(wire_version("not json"), 1);
+    }
 }

@@ -8,6 +8,7 @@
 
 mod addresses;
 mod bridge;
+mod compact;
 mod config;
 mod inbound;
 mod keys;

@@ -13,18 +13,14 @@ use switchboard_core::bridge::{BridgeError, ClaimOutcome, PeerAddress, PeerMessa
 use crate::bridge::{Shared, lock};
 use crate::lease::timed;
 use crate::scripts;
-use crate::wire::{self, PeerEnvelope, PeerWire, QueuedWire};
+use crate::wire;
 
 /// Most expired queues taken per sweep.
 const EXPIRED_PER_SWEEP: usize = 256;
 
-pub(crate) fn envelope(peer: &PeerAddress, message: &PeerMessage) -> String {
-    let envelope = PeerEnvelope {
-        space: peer.space.to_string(),
-        to: peer.id.to_string(),
-        body: PeerWire::from(message),
-    };
-    serde_json::to_string(&envelope).expect("envelopes serialize")
+/// What to publish on `peer`'s channel, in the format the cluster reads now.
+pub(crate) fn envelope(shared: &Shared, peer: &PeerAddress, message: &PeerMessage) -> Vec<u8> {
+    wire::encode_peer_message(peer, message, None, shared.writes_compact())
 }
 
 /// A call of [`scripts::CLAIM`] or [`scripts::RELEASE`], which take the same keys and
@@ -67,7 +63,7 @@ pub(crate) async fn claim(
     // Tell the previous holder on another node to close before this node subscribes, so it
     // alone hears it. This node's own previous holder is replaced by the directory.
     if outcome == ClaimOutcome::TakenOver && previous != node {
-        let replaced = envelope(peer, &PeerMessage::Replaced);
+        let replaced = envelope(shared, peer, &PeerMessage::Replaced);
         let _: i64 = timed(
             shared,
             redis::cmd("PUBLISH")
@@ -118,27 +114,22 @@ pub(crate) fn add_deliver_or_enqueue(
 ) {
     let keys = &shared.keys;
     let keep_ms = expires_in.as_millis() as u64;
-    let direct = PeerEnvelope {
-        space: peer.space.to_string(),
-        to: peer.id.to_string(),
-        body: PeerWire::Direct {
-            from: message.from.to_string(),
-            payload: message.payload.to_string(),
-            keep_ms: Some(keep_ms),
-        },
+    let compact = shared.writes_compact();
+    let direct = PeerMessage::Direct {
+        from: message.from.clone(),
+        payload: message.payload.clone(),
     };
-    let stored = QueuedWire {
-        from: message.from.to_string(),
-        payload: message.payload.to_string(),
-    };
+    let envelope = wire::encode_peer_message(peer, &direct, Some(expires_in), compact);
+    // Empty: the script stores the envelope itself.
+    let stored = wire::encode_queued(message, compact).unwrap_or_default();
     pipe.cmd("EVAL")
         .arg(scripts::DELIVER_OR_ENQUEUE)
         .arg(3)
         .arg(keys.peer_channel(peer))
         .arg(keys.queue(peer))
         .arg(keys.queues())
-        .arg(serde_json::to_string(&direct).expect("envelopes serialize"))
-        .arg(serde_json::to_string(&stored).expect("strings serialize"))
+        .arg(envelope)
+        .arg(stored)
         // NX in the script: a queue expires with its first message, as in peerjs-server.
         .arg(now_millis().saturating_add(keep_ms))
         .arg(wire::peer_entry(peer))
@@ -153,7 +144,7 @@ pub(crate) async fn take_queued(
 ) -> Result<Vec<Queued>, BridgeError> {
     let keys = &shared.keys;
     let mut redis = shared.redis.clone();
-    let (messages,): (Vec<String>,) = timed(
+    let (messages,): (Vec<Vec<u8>>,) = timed(
         shared,
         redis::pipe()
             .atomic()
@@ -165,10 +156,7 @@ pub(crate) async fn take_queued(
             .query_async(&mut redis),
     )
     .await?;
-    Ok(messages
-        .iter()
-        .filter_map(|text| parse_queued(text))
-        .collect())
+    Ok(messages.into_iter().filter_map(read_queued).collect())
 }
 
 pub(crate) async fn take_expired(
@@ -194,17 +182,11 @@ pub(crate) async fn take_expired(
         let Ok(entry) = redis::from_redis_value_ref::<String>(entry) else {
             continue;
         };
-        let Ok(messages) = redis::from_redis_value_ref::<Vec<String>>(messages) else {
+        let Ok(messages) = redis::from_redis_value_ref::<Vec<Vec<u8>>>(messages) else {
             continue;
         };
         if let Some(peer) = wire::parse_peer_entry(&entry) {
-            expired.push((
-                peer,
-                messages
-                    .iter()
-                    .filter_map(|text| parse_queued(text))
-                    .collect(),
-            ));
+            expired.push((peer, messages.into_iter().filter_map(read_queued).collect()));
         }
     }
     Ok(expired)
@@ -268,12 +250,12 @@ pub(crate) async fn reassert(shared: &Shared) -> Result<(), BridgeError> {
     Ok(())
 }
 
-fn parse_queued(text: &str) -> Option<Queued> {
-    let stored: QueuedWire = serde_json::from_str(text).ok()?;
-    Some(Queued {
-        from: PeerId::new(stored.from),
-        payload: stored.payload.into(),
-    })
+fn read_queued(stored: Vec<u8>) -> Option<Queued> {
+    let read = wire::read_queued(&bytes::Bytes::from(stored));
+    if read.is_none() {
+        log::warn!("cluster: an unreadable queued message was dropped");
+    }
+    read
 }
 
 fn now_millis() -> u64 {

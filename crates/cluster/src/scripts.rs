@@ -66,13 +66,16 @@ end
 return out
 "#;
 
-/// KEYS: peer channel, queue, queue index. ARGV: envelope, queued message, expiry (ms since
-/// the epoch), queue-index entry, queue TTL (ms), publish first (1) or only queue (0).
+/// KEYS: peer channel, queue, queue index. ARGV: envelope, queued message (empty: the
+/// envelope itself, in wire format 2), expiry (ms since the epoch), queue-index entry, queue
+/// TTL (ms), publish first (1) or only queue (0).
 /// Delivers to the holder's node or, when no node holds the peer, queues: one atomic step,
 /// so a sender's messages keep their order. Returns 1 when delivered.
 pub(crate) const DELIVER_OR_ENQUEUE: &str = r#"
 if ARGV[6] == '1' and redis.call('PUBLISH', KEYS[1], ARGV[1]) > 0 then return 1 end
-redis.call('RPUSH', KEYS[2], ARGV[2])
+local stored = ARGV[2]
+if stored == '' then stored = ARGV[1] end
+redis.call('RPUSH', KEYS[2], stored)
 redis.call('ZADD', KEYS[3], 'NX', ARGV[3], ARGV[4])
 redis.call('PEXPIRE', KEYS[2], ARGV[5])
 return 0

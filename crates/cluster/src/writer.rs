@@ -13,7 +13,7 @@ use switchboard_core::{PeerId, PeerInfo, RoomId};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::bridge::Shared;
-use crate::wire::{self, Envelope, Member};
+use crate::wire::{self, Member};
 
 /// Most operations packed into one pipeline.
 const BATCH: usize = 256;
@@ -103,7 +103,7 @@ pub(crate) async fn run(shared: Arc<Shared>, mut ops: mpsc::UnboundedReceiver<Op
                 } => {
                     pipe.publish(
                         shared.keys.peer_channel(&peer),
-                        crate::peers::envelope(&peer, &message),
+                        crate::peers::envelope(&shared, &peer, &message),
                     );
                     replies.sends.push(reply);
                 }
@@ -170,7 +170,8 @@ async fn execute(shared: &Shared, pipe: &Pipeline, replies: Replies) {
 
 fn add_event(shared: &Shared, pipe: &mut Pipeline, event: &ClusterEvent) {
     let keys = &shared.keys;
-    let Some(envelope) = Envelope::from_event(shared.node.as_str(), event) else {
+    let Some(envelope) = wire::encode_event(shared.node.as_str(), event, shared.writes_compact())
+    else {
         return;
     };
     let room = event.room();
@@ -184,8 +185,7 @@ fn add_event(shared: &Shared, pipe: &mut Pipeline, event: &ClusterEvent) {
                 wire::membership(room, peer.id.as_str()),
             )
             .ignore();
-            pipe.publish(keys.room_channel(room), envelope.to_json())
-                .ignore();
+            pipe.publish(keys.room_channel(room), &envelope).ignore();
         }
         ClusterEvent::PeerLeft { peer, .. } => {
             pipe.hdel(keys.room(room), peer.as_str()).ignore();
@@ -194,19 +194,17 @@ fn add_event(shared: &Shared, pipe: &mut Pipeline, event: &ClusterEvent) {
                 wire::membership(room, peer.as_str()),
             )
             .ignore();
-            pipe.publish(keys.room_channel(room), envelope.to_json())
-                .ignore();
+            pipe.publish(keys.room_channel(room), &envelope).ignore();
         }
         ClusterEvent::Signal {
             to: Some((_, node)),
             ..
         } => {
-            pipe.publish(keys.node_channel(node.as_str()), envelope.to_json())
+            pipe.publish(keys.node_channel(node.as_str()), &envelope)
                 .ignore();
         }
         ClusterEvent::Signal { to: None, .. } => {
-            pipe.publish(keys.room_channel(room), envelope.to_json())
-                .ignore();
+            pipe.publish(keys.room_channel(room), &envelope).ignore();
         }
         ClusterEvent::RoomMembers { .. } => {}
     }

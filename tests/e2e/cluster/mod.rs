@@ -17,3 +17,4 @@ mod routing;
 mod soak;
 mod through_nginx;
 mod tls;
+mod wire_format;

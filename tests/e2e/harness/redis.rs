@@ -3,10 +3,11 @@
 //! it again, empty, on the same port to play a Redis outage, and read the cluster's keys
 //! with `redis-cli`.
 
-use std::io::{Read, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use super::free_port;
@@ -85,6 +86,40 @@ impl RedisServer {
         }
     }
 
+    /// Listens to the channels matching `pattern` (`redis-cli PSUBSCRIBE`) until dropped.
+    pub fn psubscribe(&self, pattern: &str) -> Subscription {
+        let mut child = Command::new(tool("redis-cli"))
+            .arg("-p")
+            .arg(self.port.to_string())
+            .args(["--raw", "PSUBSCRIBE", pattern])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn redis-cli");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let lines = Arc::new(Mutex::new(Vec::new()));
+        let collected = lines.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                collected.lock().unwrap().push(line);
+            }
+        });
+        let subscription = Subscription { child, lines };
+        // Its first reply confirms the subscription: nothing published after it is missed.
+        let deadline = Instant::now() + START_TIMEOUT;
+        while subscription.lines.lock().unwrap().len() < 3 {
+            assert!(
+                Instant::now() < deadline,
+                "PSUBSCRIBE {pattern}: no confirmation"
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        subscription.take();
+        subscription
+    }
+
     fn spawn(&mut self) {
         let port = self.port.to_string();
         let child = Command::new(tool("redis-server"))
@@ -114,6 +149,27 @@ impl RedisServer {
 impl Drop for RedisServer {
     fn drop(&mut self) {
         self.kill();
+    }
+}
+
+/// What a `redis-cli PSUBSCRIBE` printed: per message `pmessage`, the pattern, the channel,
+/// then the message (one line per line of it).
+pub struct Subscription {
+    child: Child,
+    lines: Arc<Mutex<Vec<String>>>,
+}
+
+impl Subscription {
+    /// The lines printed since the last call.
+    pub fn take(&self) -> Vec<String> {
+        std::mem::take(&mut *self.lines.lock().unwrap())
+    }
+}
+
+impl Drop for Subscription {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 
