@@ -13,15 +13,15 @@ use actix::Recipient;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::{IntoConnectionInfo, ProtocolVersion};
 use switchboard_core::bridge::{
-    Bridge, BridgeError, BridgeFuture, ClaimOutcome, ClusterEvent, FromCluster, PeerAddress,
-    PeerMessage, PeerSink, Queued,
+    Bridge, BridgeError, BridgeFuture, ClaimOutcome, ClusterEvent, FromCluster, OnFailure,
+    PeerAddress, PeerMessage, PeerSink, Queued,
 };
 use switchboard_core::{NodeId, PeerId, PeerInfo, RoomId};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::ClusterConfig;
 use crate::keys::Keys;
-use crate::writer::Op;
+use crate::writer::{Op, Reply};
 
 /// What the tasks of one bridge share.
 pub(crate) struct Shared {
@@ -301,9 +301,35 @@ impl Bridge for RedisBridge {
             peer: peer.clone(),
             message,
             expires_in,
-            reply,
+            reply: Reply::Answer(reply),
         };
         self.request(op, answer)
+    }
+
+    fn deliver_or_enqueue_quietly(
+        &self,
+        peer: &PeerAddress,
+        message: Queued,
+        expires_in: Duration,
+        on_failure: OnFailure,
+    ) {
+        if !self.shared.connected.load(Ordering::SeqCst) {
+            return on_failure(Shared::unreachable());
+        }
+        let op = Op::DeliverOrEnqueue {
+            peer: peer.clone(),
+            message,
+            expires_in,
+            reply: Reply::OnFailure(on_failure),
+        };
+        if let Err(mpsc::error::SendError(op)) = self.shared.ops.send(op)
+            && let Op::DeliverOrEnqueue {
+                reply: Reply::OnFailure(on_failure),
+                ..
+            } = op
+        {
+            on_failure(Shared::unreachable());
+        }
     }
 
     fn take_queued(&self, peer: &PeerAddress) -> BridgeFuture<Vec<Queued>> {

@@ -7,7 +7,7 @@ use redis::Pipeline;
 use std::time::Duration;
 
 use switchboard_core::bridge::{
-    BridgeError, ClaimOutcome, ClusterEvent, PeerAddress, PeerMessage, Queued,
+    BridgeError, ClaimOutcome, ClusterEvent, OnFailure, PeerAddress, PeerMessage, Queued,
 };
 use switchboard_core::{PeerId, PeerInfo, RoomId};
 use tokio::sync::{mpsc, oneshot};
@@ -31,7 +31,7 @@ pub(crate) enum Op {
         peer: PeerAddress,
         message: Queued,
         expires_in: Duration,
-        reply: oneshot::Sender<Result<bool, BridgeError>>,
+        reply: Reply,
     },
     /// Queues a message that reached this node before its peer was ready here.
     Requeue {
@@ -70,13 +70,33 @@ pub(crate) enum Op {
     Reassert(oneshot::Sender<Result<(), BridgeError>>),
 }
 
+/// How the writer answers a send: whether a node took the message.
+pub(crate) enum Reply {
+    Answer(oneshot::Sender<Result<bool, BridgeError>>),
+    /// Only a failure: an answer to a session on another thread would wake that thread once
+    /// per message.
+    OnFailure(OnFailure),
+}
+
+impl Reply {
+    fn send(self, result: Result<bool, BridgeError>) {
+        match (self, result) {
+            (Reply::Answer(answer), result) => {
+                let _ = answer.send(result);
+            }
+            (Reply::OnFailure(on_failure), Err(err)) => on_failure(err),
+            (Reply::OnFailure(_), Ok(_)) => {}
+        }
+    }
+}
+
 /// Replies owed once a pipeline has run.
 #[derive(Default)]
 struct Replies {
     events: usize,
     /// One per non-ignored command in the pipeline (a PUBLISH or a deliver-or-queue), in
     /// order: it answers whether a node took the message.
-    sends: Vec<oneshot::Sender<Result<bool, BridgeError>>>,
+    sends: Vec<Reply>,
 }
 
 impl Replies {
@@ -105,7 +125,7 @@ pub(crate) async fn run(shared: Arc<Shared>, mut ops: mpsc::UnboundedReceiver<Op
                         shared.keys.peer_channel(&peer),
                         crate::peers::envelope(&shared, &peer, &message),
                     );
-                    replies.sends.push(reply);
+                    replies.sends.push(Reply::Answer(reply));
                 }
                 Op::DeliverOrEnqueue {
                     peer,
@@ -151,7 +171,7 @@ async fn execute(shared: &Shared, pipe: &Pipeline, replies: Replies) {
             metrics::counter!("switchboard_cluster_published_total")
                 .increment((replies.events + replies.sends.len()) as u64);
             for (reply, receivers) in replies.sends.into_iter().zip(receivers) {
-                let _ = reply.send(Ok(receivers > 0));
+                reply.send(Ok(receivers > 0));
             }
         }
         Err(err) => {
@@ -162,7 +182,7 @@ async fn execute(shared: &Shared, pipe: &Pipeline, replies: Replies) {
                 replies.events + replies.sends.len()
             );
             for reply in replies.sends {
-                let _ = reply.send(Err(err.clone()));
+                reply.send(Err(err.clone()));
             }
         }
     }

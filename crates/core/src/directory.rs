@@ -16,7 +16,8 @@ use actix::Recipient;
 use futures_util::future::Either;
 
 use crate::bridge::{
-    Bridge, BridgeError, BridgeFuture, ClaimOutcome, PeerAddress, PeerMessage, PeerSink, Queued,
+    Bridge, BridgeError, BridgeFuture, ClaimOutcome, OnFailure, PeerAddress, PeerMessage, PeerSink,
+    Queued,
 };
 use crate::{Deliver, Event, Payload, PeerId};
 
@@ -228,6 +229,30 @@ impl Directory {
                 (false, false) => Sent::Dropped,
             })
         })
+    }
+
+    /// [`Directory::send`] for a message that may wait up to `keep_for` for its peer, when the
+    /// caller needs to hear only of a failure (`on_failure`, called on any thread): the
+    /// common case, delivered or queued, costs no answer across threads.
+    pub fn send_quietly(
+        &self,
+        to: &PeerAddress,
+        message: Queued,
+        received_at: Instant,
+        keep_for: Duration,
+        on_failure: OnFailure,
+    ) {
+        let local = self.index.read().get(to).map(|held| held.inbox.clone());
+        match local {
+            Some(inbox) => inbox.do_send(Deliver(Event::Direct {
+                from: message.from,
+                payload: message.payload,
+                received_at,
+            })),
+            None => self
+                .bridge
+                .deliver_or_enqueue_quietly(to, message, keep_for, on_failure),
+        }
     }
 
     /// Handles the queues that expired: their messages go to the peer if it connected in the

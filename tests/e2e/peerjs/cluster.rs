@@ -23,8 +23,8 @@ const LEASE: Duration = Duration::from_secs(2);
 /// Two nodes n1, n2 and their Redis. Fields drop in order: nodes first.
 struct PeerjsCluster {
     nodes: Vec<Node>,
-    /// Kept alive for the nodes; dropped after them.
-    _redis: RedisServer,
+    /// Dropped after the nodes.
+    redis: RedisServer,
 }
 
 impl PeerjsCluster {
@@ -43,10 +43,7 @@ impl PeerjsCluster {
                 Node::start(&node_args, &[])
             })
             .collect();
-        let cluster = PeerjsCluster {
-            nodes,
-            _redis: redis,
-        };
+        let cluster = PeerjsCluster { nodes, redis };
         for node in &cluster.nodes {
             cluster.wait_ready(node).await;
         }
@@ -244,6 +241,24 @@ async fn a_message_waits_for_an_id_that_connects_on_the_other_node() {
     expect_in_order(&mut x, &sent).await;
     round_trip(&mut a, "a", &mut x, "x", "live").await;
     x.expect_none().await;
+    a.expect_none().await;
+}
+
+/// With Redis gone, a message for a peer on another node can be neither delivered nor
+/// queued: it comes back to its sender as EXPIRE (the PeerJS way to fail one connection
+/// attempt), and the sender's socket stays open.
+#[tokio::test]
+async fn a_message_that_cannot_reach_the_cluster_comes_back_as_expire() {
+    let mut cluster = PeerjsCluster::start(&[]).await;
+    let mut a = PeerClient::open(cluster.addr(0), "a", "ta").await;
+    let mut b = PeerClient::open(cluster.addr(1), "b", "tb").await;
+    round_trip(&mut a, "a", &mut b, "b", "before the outage").await;
+    cluster.redis.kill();
+    for kind in ["OFFER", "CANDIDATE"] {
+        a.send_json(&message(kind, "b", &offer_payload("lost")))
+            .await;
+        a.expect_next(&expire("b", "a")).await;
+    }
     a.expect_none().await;
 }
 

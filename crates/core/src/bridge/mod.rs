@@ -68,6 +68,10 @@ pub struct BridgeError(pub String);
 
 pub type BridgeFuture<T> = Pin<Box<dyn Future<Output = Result<T, BridgeError>> + Send>>;
 
+/// Told why a message could not be handed to the cluster; called on whichever thread the
+/// bridge runs on.
+pub type OnFailure = Box<dyn FnOnce(BridgeError) + Send>;
+
 pub trait Bridge: Send + Sync + 'static {
     /// This node's id.
     fn node(&self) -> &NodeId;
@@ -140,6 +144,32 @@ pub trait Bridge: Send + Sync + 'static {
         message: Queued,
         expires_in: std::time::Duration,
     ) -> BridgeFuture<bool>;
+
+    /// [`Bridge::deliver_or_enqueue`] for a caller that needs to hear only of a failure. A
+    /// bridge that runs on another thread than its callers (the Redis one) answers nothing
+    /// when all goes well, so the caller's thread is not woken once per message. The default
+    /// serves a bridge whose calls complete at once (the in-memory one).
+    fn deliver_or_enqueue_quietly(
+        &self,
+        peer: &PeerAddress,
+        message: Queued,
+        expires_in: std::time::Duration,
+        on_failure: OnFailure,
+    ) {
+        use futures_util::FutureExt;
+        let mut sending = self.deliver_or_enqueue(peer, message, expires_in);
+        match (&mut sending).now_or_never() {
+            Some(Ok(_)) => {}
+            Some(Err(err)) => on_failure(err),
+            None => {
+                actix::spawn(async move {
+                    if let Err(err) = sending.await {
+                        on_failure(err);
+                    }
+                });
+            }
+        }
+    }
 
     /// Removes and returns what waits for `peer`, oldest first.
     fn take_queued(&self, peer: &PeerAddress) -> BridgeFuture<Vec<Queued>>;

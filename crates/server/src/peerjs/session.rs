@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use actix::prelude::*;
 use actix_web::{HttpRequest, HttpResponse, web};
 use actix_ws::{AggregatedMessage, ProtocolError as WsError};
-use switchboard_core::bridge::{BridgeFuture, PeerAddress};
+use switchboard_core::bridge::{BridgeError, BridgeFuture, PeerAddress, Queued};
 use switchboard_core::{ClaimError, Deliver, Event, Hub, PeerId, Sent};
 use switchboard_protocol::peerjs::{self as wire, ClientMessage, RelayKind};
 
@@ -210,29 +210,37 @@ impl PeerjsSession {
         ctx: &mut Context<Self>,
     ) {
         let frame = wire::render_relay(kind.as_str(), self.id().as_str(), &dst, payload);
-        let keep_for = kind.is_queued().then_some(self.settings.expire_timeout);
         let to = PeerAddress::new(DIALECT, PeerId::new(dst));
-        let sending = self.hub.directory().send(
-            &to,
-            self.id().clone(),
-            frame.into(),
-            Instant::now(),
-            keep_for,
-        );
-        ctx.spawn(sending.into_actor(self).map(move |result, session, ctx| {
+        let message = Queued {
+            from: self.id().clone(),
+            payload: frame.into(),
+        };
+        if kind.is_queued() {
+            // Nothing comes back when the message is delivered or queued, so a peer on another
+            // node costs this thread no wake-up. A failure (a node out of reach) comes back as
+            // EXPIRE, the PeerJS way to fail this connection attempt and keep the Peer alive.
+            let (inbox, from, peer) = (self.inbox.clone(), self.id().clone(), to.id.clone());
+            let on_failure = Box::new(move |err: BridgeError| {
+                log::info!("peerjs {from}: {} to {peer} not sent: {err}", kind.as_str());
+                inbox.do_send(Deliver(Event::Expired { peer }));
+            });
+            let expire_timeout = self.settings.expire_timeout;
+            let directory = self.hub.directory();
+            directory.send_quietly(&to, message, Instant::now(), expire_timeout, on_failure);
+            return;
+        }
+        let sending =
+            self.hub
+                .directory()
+                .send(&to, message.from, message.payload, Instant::now(), None);
+        ctx.spawn(sending.into_actor(self).map(move |result, session, _| {
             if let Err(err) = result {
-                // The peer may be on a node out of reach now: tell the sender the PeerJS way,
-                // which fails this connection attempt but keeps the client's Peer alive.
                 log::info!(
                     "peerjs {}: {} to {} not sent: {err}",
                     session.id(),
                     kind.as_str(),
                     to.id
                 );
-                if kind.is_queued() {
-                    let expire = wire::render_expire(to.id.as_str(), session.id().as_str());
-                    session.send("EXPIRE", expire, ctx);
-                }
             } else if let Ok(Sent::Dropped) = result {
                 log::debug!(
                     "peerjs {}: {} to absent {} dropped",
