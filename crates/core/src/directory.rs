@@ -203,15 +203,11 @@ impl Directory {
         received_at: Instant,
         keep_for: Option<Duration>,
     ) -> impl Future<Output = Result<Sent, BridgeError>> + 'static {
-        let local = self.index.read().get(to).map(|held| held.inbox.clone());
-        if let Some(inbox) = local {
-            inbox.do_send(Deliver(Event::Direct {
-                from,
-                payload,
-                received_at,
-            }));
-            return Either::Left(std::future::ready(Ok(Sent::Delivered)));
-        }
+        let Queued { from, payload } =
+            match self.deliver_here(to, Queued { from, payload }, received_at) {
+                Ok(()) => return Either::Left(std::future::ready(Ok(Sent::Delivered))),
+                Err(message) => message,
+            };
         // Called now, not when the future is polled: the bridge keeps the call order.
         let sending = match keep_for {
             Some(keep_for) => {
@@ -242,17 +238,30 @@ impl Directory {
         keep_for: Duration,
         on_failure: OnFailure,
     ) {
-        let local = self.index.read().get(to).map(|held| held.inbox.clone());
-        match local {
-            Some(inbox) => inbox.do_send(Deliver(Event::Direct {
-                from: message.from,
-                payload: message.payload,
-                received_at,
-            })),
-            None => self
-                .bridge
-                .deliver_or_enqueue_quietly(to, message, keep_for, on_failure),
+        if let Err(message) = self.deliver_here(to, message, received_at) {
+            self.bridge
+                .deliver_or_enqueue_quietly(to, message, keep_for, on_failure);
         }
+    }
+
+    /// Hands `message` to `to`'s session when it is on this node (one lookup, one actor
+    /// message); gives it back otherwise.
+    fn deliver_here(
+        &self,
+        to: &PeerAddress,
+        message: Queued,
+        received_at: Instant,
+    ) -> Result<(), Queued> {
+        let local = self.index.read().get(to).map(|held| held.inbox.clone());
+        let Some(inbox) = local else {
+            return Err(message);
+        };
+        inbox.do_send(Deliver(Event::Direct {
+            from: message.from,
+            payload: message.payload,
+            received_at,
+        }));
+        Ok(())
     }
 
     /// Handles the queues that expired: their messages go to the peer if it connected in the
